@@ -1,0 +1,25 @@
+# kmeans-sweep: KMeans over k x init x seed for every dataset in config.yaml.
+# The rules live in workflow/rules/; the Python they call in workflow/kmeans_sweep/.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config.yaml"
+
+
+report: "workflow/report/workflow.rst"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/prepare.smk"
+include: "workflow/rules/fit.smk"
+include: "workflow/rules/aggregate.smk"
+include: "workflow/rules/plot.smk"
+include: "workflow/rules/choose_k.smk"
+
+
+rule all:
+    input:
+        get_final_outputs,
+    default_target: True

@@ -1,0 +1,204 @@
+"""Config checks and the sweep plan (which fits exist and which job runs each).
+
+Used by ``workflow/rules/common.smk`` at parse time, so it must stay cheap: no scikit-learn
+import here, and user files are inspected at most once per (path, size, mtime).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .data import DataError, builtin_shape, check_spec_keys, is_file_source
+
+SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "config.schema.yaml"
+INSPECT_CACHE = Path(".snakemake") / "kmeans-sweep" / "inspect"
+
+
+class ConfigError(ValueError):
+    """The config cannot be used; the message is one line naming the key."""
+
+
+def _schema() -> dict:
+    with open(SCHEMA_PATH) as fh:
+        return yaml.safe_load(fh)
+
+
+def _path_of(error) -> str:
+    parts = []
+    for p in error.absolute_path:
+        if isinstance(p, int):
+            parts.append(f"[{p}]")
+        else:
+            parts.append(("." if parts else "") + str(p))
+    return "".join(parts) or "(top level)"
+
+
+def schema_error(config) -> str | None:
+    """The first schema violation as one line ``key: problem``, or None if valid."""
+    import jsonschema
+
+    if not isinstance(config, dict):
+        return f"(top level): the config must be a mapping of keys to values, not {type(config).__name__}"
+    validator = jsonschema.Draft202012Validator(_schema())
+    errors = sorted(validator.iter_errors(config), key=lambda e: (list(e.absolute_path), e.message))
+    if not errors:
+        return None
+    best = jsonschema.exceptions.best_match(errors)
+    message = best.message
+    if best.validator == "uniqueItems":
+        message = f"{best.instance} has duplicated values (remove the repeats)"
+    elif best.validator == "pattern" and best.validator_value.startswith("^[A-Za-z0-9]"):
+        message = (
+            f"dataset name {best.instance!r} is not allowed: use letters, digits, '_' or '-' "
+            f"(it becomes a directory under results/)"
+        )
+    elif best.validator == "minItems" and best.validator_value == 1:
+        message = "the list is empty; give at least one value"
+    return f"{_path_of(best)}: {message}"
+
+
+def fill_defaults(config: dict) -> dict:
+    """Fill schema defaults (only used by tests and tools; the Snakefile uses
+    ``snakemake.utils.validate(..., set_default=True)``)."""
+    schema = _schema()
+
+    def fill(node, sub):
+        for key, prop in sub.get("properties", {}).items():
+            if "$ref" in prop:
+                continue
+            if key not in node and "default" in prop:
+                node[key] = json.loads(json.dumps(prop["default"]))
+            if isinstance(node.get(key), dict) and prop.get("type") == "object":
+                fill(node[key], prop)
+
+    fill(config, schema)
+    for spec in config["datasets"].values():
+        fill(spec, schema["$defs"]["dataset"])
+    return config
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    n_samples: int
+    n_features: int
+
+
+def _inspect_file(name: str, spec: dict) -> DatasetInfo:
+    """Load and check a user file once; remember the result by path, size and mtime."""
+    path = Path(spec["source"])
+    try:
+        st = path.stat()
+    except OSError:
+        st = None
+    key = None
+    if st is not None and path.is_file():
+        fingerprint = json.dumps(
+            [str(path.resolve()), st.st_size, st.st_mtime_ns, {k: spec.get(k) for k in sorted(spec)}],
+            sort_keys=True,
+        )
+        key = INSPECT_CACHE / (hashlib.sha256(fingerprint.encode()).hexdigest() + ".json")
+        try:
+            cached = json.loads(key.read_text())
+            return DatasetInfo(cached["n_samples"], cached["n_features"])
+        except (OSError, ValueError, KeyError):
+            pass
+    from .data import load_file
+
+    ds = load_file(name, spec)
+    info = DatasetInfo(*ds.X.shape)
+    if key is not None:
+        try:
+            key.parent.mkdir(parents=True, exist_ok=True)
+            tmp = key.with_suffix(f".tmp{os.getpid()}")
+            tmp.write_text(json.dumps({"n_samples": info.n_samples, "n_features": info.n_features}))
+            os.replace(tmp, key)
+        except OSError:
+            pass
+    return info
+
+
+def inspect_dataset(name: str, spec: dict) -> DatasetInfo:
+    check_spec_keys(name, spec)
+    if is_file_source(spec["source"]):
+        return _inspect_file(name, spec)
+    return DatasetInfo(*builtin_shape(spec))
+
+
+def check_config(config: dict) -> dict[str, DatasetInfo]:
+    """Check a schema-valid config against the data. Raises ConfigError (one line)."""
+    sweep = config["sweep"]
+    infos = {}
+    for name, spec in config["datasets"].items():
+        try:
+            info = inspect_dataset(name, spec)
+        except DataError as exc:
+            raise ConfigError(str(exc)) from None
+        too_big = [k for k in sweep["k"] if k > info.n_samples]
+        if too_big:
+            raise ConfigError(
+                f"sweep.k: k={too_big[0]} is larger than the number of samples in dataset "
+                f"{name!r} ({info.n_samples})"
+            )
+        if "pca" in sweep["init"]:
+            too_many = [k for k in sweep["k"] if k > info.n_features]
+            if too_many:
+                raise ConfigError(
+                    f"sweep.init: pca needs k <= number of features, but k={too_many[0]} > "
+                    f"{info.n_features} features in dataset {name!r} (drop pca or that k)"
+                )
+        infos[name] = info
+    return infos
+
+
+# --- the plan: fits and chunks -----------------------------------------------------------
+
+
+def fit_grid(sweep: dict) -> list[tuple[int, str, int]]:
+    """Every (k, init, seed) of the sweep, in a fixed order (k, then init, then seed)."""
+    return [(k, init, seed) for k in sweep["k"] for init in sweep["init"] for seed in sweep["seeds"]]
+
+
+def n_chunks(n_fits: int, fits_per_job: int) -> int:
+    return max(1, math.ceil(n_fits / fits_per_job))
+
+
+def chunk_fits(sweep: dict, fits_per_job: int, chunk: int) -> list[list]:
+    """The fits that job ``chunk`` runs: every n-th fit of the grid sorted by cost (k).
+
+    Dealing fits out round-robin over the sorted grid gives each job the same mix of small
+    and large k, so jobs take about the same time.
+    """
+    grid = sorted(fit_grid(sweep), key=lambda f: (f[0], f[1], f[2]))
+    n = n_chunks(len(grid), fits_per_job)
+    if not 0 <= chunk < n:
+        raise ValueError(f"chunk {chunk} out of range 0..{n - 1}")
+    return [list(f) for f in grid[chunk::n]]
+
+
+def fit_settings(config: dict) -> dict:
+    """Everything besides (k, init, seed) that changes a fit's result."""
+    sweep = config["sweep"]
+    return {
+        "n_init": sweep["n_init"],
+        "max_iter": sweep["max_iter"],
+        "silhouette_sample_size": sweep["silhouette_sample_size"],
+    }
+
+
+def prepare_settings(spec: dict) -> dict:
+    """The dataset options that change the prepared matrix (passed as params)."""
+    keys = ["source", "scale"]
+    if is_file_source(spec["source"]):
+        keys += ["label_column", "feature_columns", "missing"]
+    elif spec["source"] == "blobs":
+        from .data import blobs_options
+
+        return {"source": "blobs", "scale": spec["scale"], **blobs_options(spec)}
+    return {key: spec.get(key) for key in keys}

@@ -1,0 +1,317 @@
+"""Fitting and scoring KMeans, one fit at a time, with a content-addressed cache.
+
+A fit's result depends only on: the prepared data (its hash), k, init, seed, the fit
+settings, the library versions and this file's source. All of these form the cache key,
+so a cached fit is never stale: edit anything that matters and the key changes.
+
+Every fit runs with one BLAS/OpenMP thread, so results do not depend on ``--cores`` or on
+how fits are grouped into jobs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger("kmeans_sweep")
+
+SILHOUETTE_SAMPLE_SEED = 0
+LABEL_METRICS = ("homogeneity", "completeness", "v_measure", "ari", "ami")
+INTERNAL_METRICS = ("silhouette", "calinski_harabasz", "davies_bouldin")
+METRICS = ("fit_seconds", "inertia", "n_iter", "n_clusters", *INTERNAL_METRICS, *LABEL_METRICS)
+_CODE_HASH = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+# --- silhouette on a precomputed distance matrix -----------------------------------------
+
+
+@dataclass
+class SilhouetteBase:
+    """Pairwise distances among the points silhouette is computed on, reused by every fit."""
+
+    index: np.ndarray | None  # None = every point
+    distances: np.ndarray
+
+    @property
+    def size(self) -> int:
+        return self.distances.shape[0]
+
+
+def silhouette_base(X: np.ndarray, sample_size: int) -> SilhouetteBase:
+    """Distances among all points, or among a fixed random subsample if n > sample_size."""
+    from sklearn.metrics import pairwise_distances
+
+    index = None
+    if X.shape[0] > sample_size:
+        rng = np.random.RandomState(SILHOUETTE_SAMPLE_SEED)
+        index = np.sort(rng.choice(X.shape[0], sample_size, replace=False))
+        X = X[index]
+    return SilhouetteBase(index, pairwise_distances(X, n_jobs=None))
+
+
+def silhouette_samples_precomputed(distances: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Per-sample silhouette, as sklearn.metrics.silhouette_samples(metric="precomputed").
+
+    One matrix product gives every point's summed distance to every cluster. A point alone
+    in its cluster scores 0, as in scikit-learn.
+    """
+    labels = np.asarray(labels)
+    _, codes = np.unique(labels, return_inverse=True)
+    n = len(codes)
+    k = int(codes.max()) + 1
+    onehot = np.zeros((n, k))
+    onehot[np.arange(n), codes] = 1.0
+    sums = distances @ onehot
+    counts = onehot.sum(axis=0)
+    own = counts[codes]
+    a = sums[np.arange(n), codes] / np.maximum(own - 1, 1)
+    mean_other = sums / counts
+    mean_other[np.arange(n), codes] = np.inf
+    b = mean_other.min(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s = (b - a) / np.maximum(a, b)
+    s[own == 1] = 0.0
+    return np.nan_to_num(s)
+
+
+def calinski_harabasz_davies_bouldin(X: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    """Both scores in one pass over the data, as sklearn.metrics computes them (cluster
+    means from the labels, not the KMeans centres), without re-validating the inputs."""
+    _, codes, counts = np.unique(labels, return_inverse=True, return_counts=True)
+    n, k = X.shape[0], len(counts)
+    sums = np.zeros((k, X.shape[1]))
+    np.add.at(sums, codes, X)
+    means = sums / counts[:, None]
+    resid = X - means[codes]
+    sq = np.einsum("ij,ij->i", resid, resid)
+    intra_disp = float(sq.sum())
+    extra_disp = float((counts * ((means - X.mean(axis=0)) ** 2).sum(axis=1)).sum())
+    ch = 1.0 if intra_disp == 0.0 else extra_disp * (n - k) / (intra_disp * (k - 1.0))
+    intra = np.bincount(codes, weights=np.sqrt(sq), minlength=k) / counts
+    diff = means[:, None, :] - means[None, :, :]
+    centroid_dist = np.sqrt(np.einsum("ijk,ijk->ij", diff, diff))
+    if np.allclose(intra, 0) or np.allclose(centroid_dist, 0):
+        return ch, 0.0
+    centroid_dist[centroid_dist == 0] = np.inf
+    combined = (intra[:, None] + intra[None, :]) / centroid_dist
+    return ch, float(np.mean(np.max(combined, axis=1)))
+
+
+# --- one fit ----------------------------------------------------------------------------
+
+
+def _kmeans(k: int, init: str, seed: int, n_init: int, max_iter: int, pca_init):
+    from sklearn.cluster import KMeans
+
+    if init == "pca":
+        # scikit-learn's digits example: centres from the first k principal axes, one run
+        return KMeans(n_clusters=k, init=pca_init, n_init=1, max_iter=max_iter, random_state=seed)
+    return KMeans(n_clusters=k, init=init, n_init=n_init, max_iter=max_iter, random_state=seed)
+
+
+def pca_init_centres(X: np.ndarray, k: int) -> np.ndarray:
+    from sklearn.decomposition import PCA
+
+    return PCA(n_components=k).fit(X).components_
+
+
+def score(
+    X: np.ndarray, labels: np.ndarray, y: np.ndarray | None, sil: SilhouetteBase
+) -> tuple[dict, list[str]]:
+    """Every score of one labelling; undefined scores are NaN with a warning message."""
+    from sklearn import metrics
+
+    out: dict = {}
+    problems: list[str] = []
+    n_clusters = int(len(np.unique(labels)))
+    out["n_clusters"] = n_clusters
+    sub = labels if sil.index is None else labels[sil.index]
+    n_sub = int(len(np.unique(sub)))
+    if 2 <= n_sub <= sil.size - 1:
+        out["silhouette"] = float(np.mean(silhouette_samples_precomputed(sil.distances, sub)))
+    else:
+        out["silhouette"] = float("nan")
+        problems.append(f"silhouette undefined with {n_sub} cluster(s) among {sil.size} points")
+    if 2 <= n_clusters <= X.shape[0] - 1:
+        ch, db = calinski_harabasz_davies_bouldin(X, labels)
+        out["calinski_harabasz"], out["davies_bouldin"] = ch, db
+    else:
+        out["calinski_harabasz"] = float("nan")
+        out["davies_bouldin"] = float("nan")
+        problems.append(
+            f"calinski_harabasz and davies_bouldin undefined with {n_clusters} cluster(s)"
+        )
+    if y is not None and len(y):
+        h, c, v = metrics.homogeneity_completeness_v_measure(y, labels)
+        out.update(homogeneity=float(h), completeness=float(c), v_measure=float(v))
+        out["ari"] = float(metrics.adjusted_rand_score(y, labels))
+        out["ami"] = float(metrics.adjusted_mutual_info_score(y, labels))
+    return out, problems
+
+
+def fit_one(
+    X: np.ndarray,
+    y: np.ndarray | None,
+    k: int,
+    init: str,
+    seed: int,
+    settings: dict,
+    sil: SilhouetteBase,
+    pca_init=None,
+) -> tuple[dict, np.ndarray, np.ndarray, list[str]]:
+    """Fit and score one KMeans. Returns (row, labels, centres, warnings)."""
+    from sklearn.exceptions import ConvergenceWarning
+
+    if init == "pca" and pca_init is None:
+        pca_init = pca_init_centres(X, k)
+    model = _kmeans(k, init, seed, settings["n_init"], settings["max_iter"], pca_init)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        start = time.perf_counter()
+        model.fit(X)
+        seconds = time.perf_counter() - start
+    problems = [str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning)]
+    labels = model.labels_.astype(np.int32)
+    row = {
+        "k": int(k),
+        "init": str(init),
+        "seed": int(seed),
+        "fit_seconds": float(seconds),
+        "inertia": float(model.inertia_),
+        "n_iter": int(model.n_iter_),
+    }
+    scores, more = score(X, labels, y, sil)
+    row.update(scores)
+    return row, labels, np.asarray(model.cluster_centers_, dtype=np.float64), problems + more
+
+
+# --- cache --------------------------------------------------------------------------------
+
+
+def versions() -> dict:
+    import scipy
+    import sklearn
+
+    return {"sklearn": sklearn.__version__, "numpy": np.__version__, "scipy": scipy.__version__}
+
+
+class FitCache:
+    """Finished fits on disk, one small .npz per fit, named by the hash of its inputs."""
+
+    def __init__(self, root: str | os.PathLike | None):
+        self.root = Path(root) if root else None
+
+    def key(self, data_hash: str, k: int, init: str, seed: int, settings: dict) -> str:
+        ident = {
+            "data": data_hash,
+            "k": int(k),
+            "init": init,
+            "seed": int(seed),
+            "settings": {key: settings[key] for key in sorted(settings)},
+            "versions": versions(),
+            "code": _CODE_HASH,
+        }
+        return hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.root / key[:2] / f"{key}.npz"
+
+    def get(self, key: str):
+        if self.root is None:
+            return None
+        path = self._path(key)
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                row = json.loads(str(z["row"]))
+                return row, z["labels"].copy(), z["centers"].copy()
+        except FileNotFoundError:
+            return None
+        except Exception as exc:  # a damaged entry is recomputed, never trusted
+            log.warning("ignoring unreadable cache entry %s (%s)", path, exc)
+            return None
+
+    def put(self, key: str, row: dict, labels: np.ndarray, centers: np.ndarray) -> None:
+        if self.root is None:
+            return
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            np.savez(fh, row=np.array(json.dumps(row)), labels=labels, centers=centers)
+        os.replace(tmp, path)
+
+
+# --- a chunk of fits -----------------------------------------------------------------------
+
+
+@dataclass
+class ChunkResult:
+    rows: list[dict]
+    labels: dict[tuple[int, str, int], np.ndarray]
+    centers: dict[tuple[int, str, int], np.ndarray]
+    computed: int
+    cached: int
+
+
+def run_fits(
+    X: np.ndarray,
+    y: np.ndarray | None,
+    fits: list,
+    settings: dict,
+    dataset: str,
+    cache: FitCache,
+    fail_on: str | None = None,
+) -> ChunkResult:
+    """Run (or fetch from the cache) every fit in ``fits`` = [(k, init, seed), ...]."""
+    import sklearn
+    from threadpoolctl import threadpool_limits
+
+    from .data import data_hash
+
+    digest = data_hash(X, y)
+    result = ChunkResult([], {}, {}, 0, 0)
+    sil = None
+    pca_cache: dict[int, np.ndarray] = {}
+    with threadpool_limits(1):
+        for k, init, seed in fits:
+            k, seed = int(k), int(seed)
+            if fail_on and fail_on == f"{dataset}:{k}:{init}:{seed}":
+                raise RuntimeError(f"injected failure for fit k={k} init={init} seed={seed}")
+            key = cache.key(digest, k, init, seed, settings)
+            hit = cache.get(key)
+            if hit is not None:
+                row, labels, centers = hit
+                result.cached += 1
+            else:
+                if sil is None:
+                    sil = silhouette_base(X, settings["silhouette_sample_size"])
+                if init == "pca" and k not in pca_cache:
+                    pca_cache[k] = pca_init_centres(X, k)
+                row, labels, centers, problems = fit_one(
+                    X, y, k, init, seed, settings, sil, pca_cache.get(k)
+                )
+                for problem in problems:
+                    log.warning("%s k=%d init=%s seed=%d: %s", dataset, k, init, seed, problem)
+                cache.put(key, row, labels, centers)
+                result.computed += 1
+            row = {
+                "dataset": dataset,
+                **row,
+                "n_init": 1 if init == "pca" else settings["n_init"],
+                "max_iter": settings["max_iter"],
+                "n_samples": int(X.shape[0]),
+                "silhouette_sample_size": min(settings["silhouette_sample_size"], X.shape[0]),
+                "sklearn_version": sklearn.__version__,
+            }
+            result.rows.append(row)
+            result.labels[(k, init, seed)] = labels
+            result.centers[(k, init, seed)] = centers
+    return result

@@ -1,0 +1,137 @@
+"""Reading and writing results. Every writer writes to a temporary name in the target's
+directory and renames it into place, so no reader ever sees a half-written file."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike):
+    """Yield a temporary path next to ``path`` (same suffix); rename it to ``path`` on success."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp{path.suffix}")
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def write_parquet(frame, path) -> None:
+    with atomic_path(path) as tmp:
+        frame.to_parquet(tmp, index=False)
+
+
+def write_csv(frame, path) -> None:
+    with atomic_path(path) as tmp:
+        frame.to_csv(tmp, index=False)
+
+
+def write_json(obj, path) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(obj, indent=2, sort_keys=True) + "\n")
+
+
+def write_npy(array: np.ndarray, path) -> None:
+    with atomic_path(path) as tmp:
+        np.save(tmp, array, allow_pickle=False)
+
+
+def save_figure(fig, path, dpi: int) -> None:
+    import matplotlib.pyplot as plt
+
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=dpi)
+    plt.close(fig)
+
+
+def load_prepared(prefix_x, prefix_y):
+    """Load a prepared matrix and its labels (None when the dataset has none)."""
+    X = np.load(prefix_x, allow_pickle=False)
+    y = np.load(prefix_y, allow_pickle=False)
+    return X, (y if len(y) else None)
+
+
+# --- labels and centres of fits ---------------------------------------------------------
+
+
+def label_column(k: int, init: str, seed: int) -> str:
+    return f"k={int(k)}|init={init}|seed={int(seed)}"
+
+
+def parse_label_column(name: str) -> tuple[int, str, int]:
+    parts = dict(p.split("=", 1) for p in name.split("|"))
+    return int(parts["k"]), parts["init"], int(parts["seed"])
+
+
+def write_labels(labels: dict, path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    names = [label_column(*key) for key in labels]
+    arrays = [pa.array(np.asarray(v, dtype=np.int32)) for v in labels.values()]
+    table = pa.table(dict(zip(names, arrays, strict=True))) if names else pa.table({})
+    with atomic_path(path) as tmp:
+        pq.write_table(table, tmp)
+
+
+def read_labels(paths, wanted=None) -> dict:
+    """{(k, init, seed): labels} from label files; ``wanted`` limits to some fits."""
+    import pyarrow.parquet as pq
+
+    want = None if wanted is None else {label_column(*w) for w in wanted}
+    out = {}
+    for path in paths:
+        names = pq.read_schema(path).names
+        cols = [n for n in names if want is None or n in want]
+        if not cols:
+            continue
+        table = pq.read_table(path, columns=cols)
+        for name in cols:
+            out[parse_label_column(name)] = table.column(name).to_numpy()
+    return out
+
+
+def write_centers(centers: dict, path) -> None:
+    import pandas as pd
+
+    rows = []
+    for (k, init, seed), c in centers.items():
+        for i, centre in enumerate(np.asarray(c)):
+            rows.append({"k": k, "init": init, "seed": seed, "cluster": i, "center": centre.tolist()})
+    frame = pd.DataFrame(rows, columns=["k", "init", "seed", "cluster", "center"])
+    write_parquet(frame, path)
+
+
+def read_centers(paths, k: int, init: str, seed: int) -> np.ndarray:
+    import pandas as pd
+
+    for path in paths:
+        frame = pd.read_parquet(path, filters=[("k", "==", k), ("init", "==", init), ("seed", "==", seed)])
+        if len(frame):
+            return np.vstack(frame.sort_values("cluster")["center"].to_numpy())
+    raise KeyError(f"no centres stored for k={k} init={init} seed={seed}")
+
+
+# --- scripts -------------------------------------------------------------------------------
+
+
+def log_to(path) -> logging.Logger:
+    """Send warnings, logging and stderr of a script to its Snakemake log file."""
+    stream = open(path, "w", buffering=1)  # noqa: SIM115 - lives as long as the job
+    sys.stderr = stream
+    logging.basicConfig(
+        stream=stream, level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", force=True
+    )
+    logging.captureWarnings(True)
+    return logging.getLogger("kmeans_sweep")

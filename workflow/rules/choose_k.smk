@@ -1,0 +1,64 @@
+rule gap_statistic:
+    input:
+        X=rules.prepare_dataset.output.X,
+    output:
+        "results/{dataset}/gap.parquet",
+    params:
+        gap=get_gap_settings,
+    log:
+        "logs/{dataset}/gap_statistic.log",
+    benchmark:
+        "benchmarks/{dataset}/gap_statistic.tsv"
+    conda:
+        "../envs/kmeans-sweep.yaml"
+    script:
+        "../scripts/gap_statistic.py"
+
+
+rule choose_k:
+    input:
+        fits=rules.aggregate_fits.output.fits,
+        gap=rules.gap_statistic.output[0],
+        X=rules.prepare_dataset.output.X,
+        labels=get_chunk_files("labels"),
+    output:
+        csv=report(
+            "results/{dataset}/choose_k.csv",
+            caption="../report/choose_k.rst",
+            category="{dataset}",
+            subcategory="Choosing k",
+            labels={"table": "choose_k"},
+        ),
+        parquet="results/{dataset}/choose_k.parquet",
+        stability="results/{dataset}/stability.parquet",
+        criteria=report(
+            "results/{dataset}/plots/criteria.png",
+            caption="../report/criteria.rst",
+            category="{dataset}",
+            subcategory="Choosing k",
+            labels={"plot": "criteria"},
+        ),
+        stability_plot=report(
+            "results/{dataset}/plots/stability.png",
+            caption="../report/stability.rst",
+            category="{dataset}",
+            subcategory="Choosing k",
+            labels={"plot": "stability"},
+        ),
+        diagrams=report(
+            directory("results/{dataset}/plots/silhouette_diagrams"),
+            patterns=["silhouette_k{k}.png"],
+            caption="../report/silhouette_diagram.rst",
+            category="{dataset}",
+            subcategory="Choosing k",
+            labels={"plot": "silhouette diagram k={k}"},
+        ),
+    params:
+        plots=get_plot_settings,
+        silhouette_sample_size=SWEEP["silhouette_sample_size"],
+    log:
+        "logs/{dataset}/choose_k.log",
+    conda:
+        "../envs/kmeans-sweep.yaml"
+    script:
+        "../scripts/choose_k.py"

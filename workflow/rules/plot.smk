@@ -1,0 +1,42 @@
+localrules:
+    plot_sweep,
+
+
+rule plot_sweep:
+    input:
+        fits=rules.aggregate_fits.output.fits,
+        summary=rules.aggregate_fits.output.summary_parquet,
+        X=rules.prepare_dataset.output.X,
+        y=rules.prepare_dataset.output.y,
+        labels=get_chunk_files("labels"),
+        centers=get_chunk_files("centers"),
+    output:
+        elbow=report(
+            "results/{dataset}/plots/elbow.png",
+            caption="../report/elbow.rst",
+            category="{dataset}",
+            subcategory="Sweep",
+            labels={"plot": "elbow"},
+        ),
+        silhouette=report(
+            "results/{dataset}/plots/silhouette.png",
+            caption="../report/silhouette.rst",
+            category="{dataset}",
+            subcategory="Sweep",
+            labels={"plot": "silhouette vs k"},
+        ),
+        clusters=report(
+            "results/{dataset}/plots/clusters_pca.png",
+            caption="../report/clusters_pca.rst",
+            category="{dataset}",
+            subcategory="Sweep",
+            labels={"plot": "clusters (PCA)"},
+        ),
+    params:
+        plots=get_plot_settings,
+    log:
+        "logs/{dataset}/plot_sweep.log",
+    conda:
+        "../envs/kmeans-sweep.yaml"
+    script:
+        "../scripts/plot_sweep.py"

@@ -1,0 +1,17 @@
+rule prepare_dataset:
+    input:
+        get_dataset_file,
+    output:
+        X="results/{dataset}/prepared/X.npy",
+        y="results/{dataset}/prepared/y.npy",
+        meta="results/{dataset}/prepared/meta.json",
+    params:
+        dataset=get_prepare_settings,
+    log:
+        "logs/{dataset}/prepare_dataset.log",
+    benchmark:
+        "benchmarks/{dataset}/prepare_dataset.tsv"
+    conda:
+        "../envs/kmeans-sweep.yaml"
+    script:
+        "../scripts/prepare_dataset.py"

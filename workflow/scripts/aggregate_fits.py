@@ -1,0 +1,14 @@
+"""Combine the jobs' fit rows into fits.parquet and the per-(k, init) summary."""
+
+import _bootstrap  # noqa: F401
+from kmeans_sweep import steps
+from kmeans_sweep.io import log_to
+
+log_to(snakemake.log[0])
+steps.aggregate_fits(
+    list(snakemake.input),
+    init_order=snakemake.params.init_order,
+    out_fits=snakemake.output.fits,
+    out_summary=snakemake.output.summary_parquet,
+    out_summary_csv=snakemake.output.summary,
+)

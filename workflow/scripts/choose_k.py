@@ -1,0 +1,22 @@
+"""Every criterion for k side by side, stability across seeds, a recommendation, plots."""
+
+import _bootstrap  # noqa: F401
+from kmeans_sweep import steps
+from kmeans_sweep.io import log_to
+
+log_to(snakemake.log[0])
+steps.choose_k(
+    dataset=snakemake.wildcards.dataset,
+    fits_path=snakemake.input.fits,
+    gap_path=snakemake.input.gap,
+    X_path=snakemake.input.X,
+    label_paths=list(snakemake.input.labels),
+    plots=snakemake.params.plots,
+    silhouette_sample_size=snakemake.params.silhouette_sample_size,
+    out_csv=snakemake.output.csv,
+    out_parquet=snakemake.output.parquet,
+    out_stability=snakemake.output.stability,
+    out_criteria=snakemake.output.criteria,
+    out_stability_plot=snakemake.output.stability_plot,
+    out_diagrams=snakemake.output.diagrams,
+)

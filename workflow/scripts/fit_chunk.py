@@ -1,0 +1,21 @@
+"""Run one job's share of the sweep (each fit from the cache when it is already known)."""
+
+import os
+
+import _bootstrap  # noqa: F401
+from kmeans_sweep import steps
+from kmeans_sweep.io import log_to
+
+log_to(snakemake.log[0])
+steps.fit_chunk(
+    snakemake.wildcards.dataset,
+    X_path=snakemake.input.X,
+    y_path=snakemake.input.y,
+    fits=snakemake.params.fits,
+    settings=snakemake.params.settings,
+    cache_dir=snakemake.config.get("cache_dir"),  # where, not what: does not change results
+    out_fits=snakemake.output.fits,
+    out_labels=snakemake.output.labels,
+    out_centers=snakemake.output.centers,
+    fail_on=os.environ.get("KMEANS_SWEEP_FAIL_ON"),  # test hook: make one fit raise
+)
