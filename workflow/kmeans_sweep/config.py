@@ -45,7 +45,8 @@ def schema_error(config) -> str | None:
     import jsonschema
 
     if not isinstance(config, dict):
-        return f"(top level): the config must be a mapping of keys to values, not {type(config).__name__}"
+        kind = type(config).__name__
+        return f"(top level): the config must be a mapping of keys to values, not {kind}"
     validator = jsonschema.Draft202012Validator(_schema())
     errors = sorted(validator.iter_errors(config), key=lambda e: (list(e.absolute_path), e.message))
     if not errors:
@@ -100,7 +101,12 @@ def _inspect_file(name: str, spec: dict) -> DatasetInfo:
     key = None
     if st is not None and path.is_file():
         fingerprint = json.dumps(
-            [str(path.resolve()), st.st_size, st.st_mtime_ns, {k: spec.get(k) for k in sorted(spec)}],
+            [
+                str(path.resolve()),
+                st.st_size,
+                st.st_mtime_ns,
+                {k: spec.get(k) for k in sorted(spec)},
+            ],
             sort_keys=True,
         )
         key = INSPECT_CACHE / (hashlib.sha256(fingerprint.encode()).hexdigest() + ".json")
@@ -162,7 +168,9 @@ def check_config(config: dict) -> dict[str, DatasetInfo]:
 
 def fit_grid(sweep: dict) -> list[tuple[int, str, int]]:
     """Every (k, init, seed) of the sweep, in a fixed order (k, then init, then seed)."""
-    return [(k, init, seed) for k in sweep["k"] for init in sweep["init"] for seed in sweep["seeds"]]
+    return [
+        (k, init, seed) for k in sweep["k"] for init in sweep["init"] for seed in sweep["seeds"]
+    ]
 
 
 def n_chunks(n_fits: int, fits_per_job: int) -> int:

@@ -131,10 +131,10 @@ def score(
 
     out: dict = {}
     problems: list[str] = []
-    n_clusters = int(len(np.unique(labels)))
+    n_clusters = len(np.unique(labels))
     out["n_clusters"] = n_clusters
     sub = labels if sil.index is None else labels[sil.index]
-    n_sub = int(len(np.unique(sub)))
+    n_sub = len(np.unique(sub))
     if 2 <= n_sub <= sil.size - 1:
         out["silhouette"] = float(np.mean(silhouette_samples_precomputed(sil.distances, sub)))
     else:

@@ -108,7 +108,9 @@ def write_centers(centers: dict, path) -> None:
     rows = []
     for (k, init, seed), c in centers.items():
         for i, centre in enumerate(np.asarray(c)):
-            rows.append({"k": k, "init": init, "seed": seed, "cluster": i, "center": centre.tolist()})
+            rows.append(
+                {"k": k, "init": init, "seed": seed, "cluster": i, "center": centre.tolist()}
+            )
     frame = pd.DataFrame(rows, columns=["k", "init", "seed", "cluster", "center"])
     write_parquet(frame, path)
 
@@ -117,7 +119,9 @@ def read_centers(paths, k: int, init: str, seed: int) -> np.ndarray:
     import pandas as pd
 
     for path in paths:
-        frame = pd.read_parquet(path, filters=[("k", "==", k), ("init", "==", init), ("seed", "==", seed)])
+        frame = pd.read_parquet(
+            path, filters=[("k", "==", k), ("init", "==", init), ("seed", "==", seed)]
+        )
         if len(frame):
             return np.vstack(frame.sort_values("cluster")["center"].to_numpy())
     raise KeyError(f"no centres stored for k={k} init={init} seed={seed}")
@@ -131,7 +135,10 @@ def log_to(path) -> logging.Logger:
     stream = open(path, "w", buffering=1)  # noqa: SIM115 - lives as long as the job
     sys.stderr = stream
     logging.basicConfig(
-        stream=stream, level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", force=True
+        stream=stream,
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(message)s",
+        force=True,
     )
     logging.captureWarnings(True)
     return logging.getLogger("kmeans_sweep")

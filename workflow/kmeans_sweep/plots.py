@@ -6,11 +6,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-from .io import save_figure  # noqa: E402
+from .io import save_figure
 
 INIT_COLORS = {"k-means++": "#1f77b4", "random": "#ff7f0e", "pca": "#2ca02c"}
 STYLE = {
@@ -40,8 +40,15 @@ def _draw_lines(ax, bands, *, label_suffix=""):
     for i, (init, stats) in enumerate(bands.items()):
         color = _color(init, i)
         n = int(stats["count"].max())
-        ax.plot(stats.index, stats["mean"], "o-", color=color, ms=4, lw=1.8,
-                label=f"{init} (mean of {n} seed{'s' if n > 1 else ''}){label_suffix}")
+        ax.plot(
+            stats.index,
+            stats["mean"],
+            "o-",
+            color=color,
+            ms=4,
+            lw=1.8,
+            label=f"{init} (mean of {n} seed{'s' if n > 1 else ''}){label_suffix}",
+        )
         if n > 1:
             lo = stats["mean"] - stats["std"].fillna(0)
             hi = stats["mean"] + stats["std"].fillna(0)
@@ -67,16 +74,28 @@ def plot_elbow(fits: pd.DataFrame, path, *, dataset: str, dpi=150, width=8, heig
         if len(mean_all) >= 3:
             knee = kneedle(mean_all.index.to_numpy(float), mean_all.to_numpy(float))
         if knee is not None:
-            ax.axvline(knee, color="black", ls="--", lw=1.2,
-                       label=f"knee at k={knee:g} (Kneedle, mean over all fits)")
+            ax.axvline(
+                knee,
+                color="black",
+                ls="--",
+                lw=1.2,
+                label=f"knee at k={knee:g} (Kneedle, mean over all fits)",
+            )
         ax.set_xlabel("number of clusters k")
         ax.set_ylabel("inertia (within-cluster sum of squares)")
         ax.set_title(f"{dataset}: elbow curve")
         _int_ticks(ax, mean_all.index)
         ax2 = ax.twinx()
         t = fits.groupby("k")["fit_seconds"].mean().sort_index()
-        ax2.plot(t.index, t.to_numpy(), ":", color="0.45", lw=1.5, marker=".",
-                 label="fit time (mean over inits and seeds)")
+        ax2.plot(
+            t.index,
+            t.to_numpy(),
+            ":",
+            color="0.45",
+            lw=1.5,
+            marker=".",
+            label="fit time (mean over inits and seeds)",
+        )
         ax2.set_ylabel("fit time (s)", color="0.35")
         ax2.tick_params(axis="y", colors="0.35")
         ax2.grid(False)
@@ -85,8 +104,13 @@ def plot_elbow(fits: pd.DataFrame, path, *, dataset: str, dpi=150, width=8, heig
         h1, l1 = ax.get_legend_handles_labels()
         h2, l2 = ax2.get_legend_handles_labels()
         ax.legend(h1 + h2, l1 + l2, loc="upper right", fontsize=8, framealpha=0.9)
-        ax.annotate("band: ±1 std over seeds", xy=(0.01, 0.01), xycoords="axes fraction",
-                    fontsize=8, color="0.4")
+        ax.annotate(
+            "band: ±1 std over seeds",
+            xy=(0.01, 0.01),
+            xycoords="axes fraction",
+            fontsize=8,
+            color="0.4",
+        )
         save_figure(fig, path, dpi)
 
 
@@ -99,8 +123,13 @@ def plot_silhouette(fits: pd.DataFrame, path, *, dataset: str, dpi=150, width=8,
         by_k = fits.groupby("k")["silhouette"].mean()
         if by_k.notna().any():
             best = int(by_k.idxmax())
-            ax.axvline(best, color="black", ls="--", lw=1.2,
-                       label=f"highest mean silhouette: k={best} ({by_k.max():.3f})")
+            ax.axvline(
+                best,
+                color="black",
+                ls="--",
+                lw=1.2,
+                label=f"highest mean silhouette: k={best} ({by_k.max():.3f})",
+            )
         ax.set_xlabel("number of clusters k")
         ax.set_ylabel("mean silhouette coefficient")
         n_sil = int(fits["silhouette_sample_size"].max())
@@ -109,8 +138,13 @@ def plot_silhouette(fits: pd.DataFrame, path, *, dataset: str, dpi=150, width=8,
         ax.set_title(f"{dataset}: silhouette vs k{sub}")
         _int_ticks(ax, by_k.index)
         ax.legend(loc="best", fontsize=8, framealpha=0.9)
-        ax.annotate("higher is better; band: ±1 std over seeds", xy=(0.01, 0.01),
-                    xycoords="axes fraction", fontsize=8, color="0.4")
+        ax.annotate(
+            "higher is better; band: ±1 std over seeds",
+            xy=(0.01, 0.01),
+            xycoords="axes fraction",
+            fontsize=8,
+            color="0.4",
+        )
         save_figure(fig, path, dpi)
 
 
@@ -145,31 +179,73 @@ def plot_clusters_pca(
         C = np.column_stack([C[:, 0], np.zeros(len(C))])
     k = int(best.k)
     panels = 2 if y is not None else 1
-    cmap = plt.get_cmap("tab20" if max(k, len(np.unique(y)) if y is not None else 0) > 10 else "tab10")
+    cmap = plt.get_cmap(
+        "tab20" if max(k, len(np.unique(y)) if y is not None else 0) > 10 else "tab10"
+    )
     ev = pca.explained_variance_ratio_ * 100
     with plt.rc_context({**STYLE, "axes.grid": False}):
-        fig, axes = plt.subplots(1, panels, figsize=(width * (1.0 if panels == 1 else 1.5), height * 1.2),
-                                 layout="constrained", squeeze=False)
+        fig, axes = plt.subplots(
+            1,
+            panels,
+            figsize=(width * (1.0 if panels == 1 else 1.5), height * 1.2),
+            layout="constrained",
+            squeeze=False,
+        )
         ax = axes[0, 0]
-        ax.scatter(P[:, 0], P[:, 1], c=labels[idx] % cmap.N, cmap=cmap, vmin=0, vmax=cmap.N - 1,
-                   s=6 if len(idx) > 3000 else 12, alpha=0.8, lw=0)
-        ax.scatter(C[:, 0], C[:, 1], marker="X", s=170, c="white", edgecolors="black", lw=1.3,
-                   zorder=3, label="centroids")
+        ax.scatter(
+            P[:, 0],
+            P[:, 1],
+            c=labels[idx] % cmap.N,
+            cmap=cmap,
+            vmin=0,
+            vmax=cmap.N - 1,
+            s=6 if len(idx) > 3000 else 12,
+            alpha=0.8,
+            lw=0,
+        )
+        ax.scatter(
+            C[:, 0],
+            C[:, 1],
+            marker="X",
+            s=170,
+            c="white",
+            edgecolors="black",
+            lw=1.3,
+            zorder=3,
+            label="centroids",
+        )
         for i, (cx, cy) in enumerate(C):
-            ax.annotate(str(i), (cx, cy), xytext=(6, 6), textcoords="offset points", fontsize=8,
-                        weight="bold")
+            ax.annotate(
+                str(i),
+                (cx, cy),
+                xytext=(6, 6),
+                textcoords="offset points",
+                fontsize=8,
+                weight="bold",
+            )
         ax.set_title(f"k={k} clusters ({best.init}, seed {int(best.seed)})")
         ax.legend(loc="best", fontsize=8)
         if y is not None:
             ax2 = axes[0, 1]
-            ax2.scatter(P[:, 0], P[:, 1], c=y[idx] % cmap.N, cmap=cmap, vmin=0, vmax=cmap.N - 1,
-                        s=6 if len(idx) > 3000 else 12, alpha=0.8, lw=0)
+            ax2.scatter(
+                P[:, 0],
+                P[:, 1],
+                c=y[idx] % cmap.N,
+                cmap=cmap,
+                vmin=0,
+                vmax=cmap.N - 1,
+                s=6 if len(idx) > 3000 else 12,
+                alpha=0.8,
+                lw=0,
+            )
             ax2.set_title(f"true classes ({len(np.unique(y))})")
             ax2.sharex(ax)
             ax2.sharey(ax)
         for a in axes[0]:
             a.set_xlabel(f"PC 1 ({ev[0]:.1f}% of variance)")
-            a.set_ylabel(f"PC 2 ({ev[1]:.1f}% of variance)" if len(ev) > 1 else "(one feature only)")
+            a.set_ylabel(
+                f"PC 2 ({ev[1]:.1f}% of variance)" if len(ev) > 1 else "(one feature only)"
+            )
         shown = "" if len(idx) == X.shape[0] else f", {len(idx)} of {X.shape[0]} points shown"
         fig.suptitle(
             f"{dataset}: clusters on the first two principal components\n"

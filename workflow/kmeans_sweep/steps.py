@@ -37,7 +37,7 @@ def prepare_dataset(name: str, spec: dict, *, X_path, y_path, meta_path) -> dict
         "n_distinct_points": n_distinct,
         "feature_names": ds.feature_names,
         "has_labels": ds.y is not None,
-        "n_classes": int(len(np.unique(ds.y))) if ds.y is not None else None,
+        "n_classes": len(np.unique(ds.y)) if ds.y is not None else None,
         "label_names": ds.label_names,
         "dropped_rows": ds.dropped_rows,
         "constant_columns": [ds.feature_names[i] for i in constant],

@@ -15,11 +15,11 @@ rule aggregate_fits:
             labels={"table": "summary per k and init"},
         ),
         summary_parquet="results/{dataset}/summary.parquet",
-    params:
-        init_order=SWEEP["init"],
     log:
         "logs/{dataset}/aggregate_fits.log",
     conda:
         "../envs/kmeans-sweep.yaml"
+    params:
+        init_order=SWEEP["init"],
     script:
         "../scripts/aggregate_fits.py"

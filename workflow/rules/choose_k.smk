@@ -3,14 +3,14 @@ rule gap_statistic:
         X=rules.prepare_dataset.output.X,
     output:
         "results/{dataset}/gap.parquet",
-    params:
-        gap=get_gap_settings,
     log:
         "logs/{dataset}/gap_statistic.log",
     benchmark:
         "benchmarks/{dataset}/gap_statistic.tsv"
     conda:
         "../envs/kmeans-sweep.yaml"
+    params:
+        gap=get_gap_settings,
     script:
         "../scripts/gap_statistic.py"
 
@@ -53,12 +53,12 @@ rule choose_k:
             subcategory="Choosing k",
             labels={"plot": "silhouette diagram k={k}"},
         ),
-    params:
-        plots=get_plot_settings,
-        silhouette_sample_size=SWEEP["silhouette_sample_size"],
     log:
         "logs/{dataset}/choose_k.log",
     conda:
         "../envs/kmeans-sweep.yaml"
+    params:
+        plots=get_plot_settings,
+        silhouette_sample_size=SWEEP["silhouette_sample_size"],
     script:
         "../scripts/choose_k.py"

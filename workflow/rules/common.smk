@@ -58,8 +58,7 @@ def get_chunk_files(kind):
 
     def files(wildcards):
         return [
-            f"results/{wildcards.dataset}/fits/chunk{i}{suffix}.parquet"
-            for i in range(N_CHUNKS)
+            f"results/{wildcards.dataset}/fits/chunk{i}{suffix}.parquet" for i in range(N_CHUNKS)
         ]
 
     return files

@@ -8,16 +8,16 @@ rule fit_chunk:
         fits="results/{dataset}/fits/chunk{chunk}.parquet",
         labels="results/{dataset}/fits/chunk{chunk}.labels.parquet",
         centers="results/{dataset}/fits/chunk{chunk}.centers.parquet",
-    params:
-        fits=get_chunk_fits,
-        settings=get_fit_settings,
     log:
         "logs/{dataset}/fit_chunk{chunk}.log",
     benchmark:
         "benchmarks/{dataset}/fit_chunk{chunk}.tsv"
-    resources:
-        mem_mb=get_fit_mem_mb,
     conda:
         "../envs/kmeans-sweep.yaml"
+    resources:
+        mem_mb=get_fit_mem_mb,
+    params:
+        fits=get_chunk_fits,
+        settings=get_fit_settings,
     script:
         "../scripts/fit_chunk.py"

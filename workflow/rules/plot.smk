@@ -32,11 +32,11 @@ rule plot_sweep:
             subcategory="Sweep",
             labels={"plot": "clusters (PCA)"},
         ),
-    params:
-        plots=get_plot_settings,
     log:
         "logs/{dataset}/plot_sweep.log",
     conda:
         "../envs/kmeans-sweep.yaml"
+    params:
+        plots=get_plot_settings,
     script:
         "../scripts/plot_sweep.py"

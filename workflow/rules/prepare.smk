@@ -5,13 +5,13 @@ rule prepare_dataset:
         X="results/{dataset}/prepared/X.npy",
         y="results/{dataset}/prepared/y.npy",
         meta="results/{dataset}/prepared/meta.json",
-    params:
-        dataset=get_prepare_settings,
     log:
         "logs/{dataset}/prepare_dataset.log",
     benchmark:
         "benchmarks/{dataset}/prepare_dataset.tsv"
     conda:
         "../envs/kmeans-sweep.yaml"
+    params:
+        dataset=get_prepare_settings,
     script:
         "../scripts/prepare_dataset.py"

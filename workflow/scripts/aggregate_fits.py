@@ -1,6 +1,7 @@
 """Combine the jobs' fit rows into fits.parquet and the per-(k, init) summary."""
 
 import _bootstrap  # noqa: F401
+
 from kmeans_sweep import steps
 from kmeans_sweep.io import log_to
 

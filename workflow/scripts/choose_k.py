@@ -1,6 +1,7 @@
 """Every criterion for k side by side, stability across seeds, a recommendation, plots."""
 
 import _bootstrap  # noqa: F401
+
 from kmeans_sweep import steps
 from kmeans_sweep.io import log_to
 

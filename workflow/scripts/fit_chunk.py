@@ -3,6 +3,7 @@
 import os
 
 import _bootstrap  # noqa: F401
+
 from kmeans_sweep import steps
 from kmeans_sweep.io import log_to
 

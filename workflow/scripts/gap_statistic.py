@@ -1,6 +1,7 @@
 """Gap statistic of one dataset against uniform reference datasets."""
 
 import _bootstrap  # noqa: F401
+
 from kmeans_sweep import steps
 from kmeans_sweep.io import log_to
 

@@ -1,6 +1,7 @@
 """Elbow, silhouette-vs-k and PCA cluster plots of one dataset."""
 
 import _bootstrap  # noqa: F401
+
 from kmeans_sweep import steps
 from kmeans_sweep.io import log_to
 

@@ -1,6 +1,7 @@
 """Load, check and scale one dataset once; fit jobs read the result."""
 
 import _bootstrap  # noqa: F401
+
 from kmeans_sweep import steps
 from kmeans_sweep.io import log_to
 

@@ -1,0 +1,89 @@
+"""Shared fixtures: run the real workflow with `snakemake` in a temporary directory."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
+
+# A sweep small enough to run in seconds but with every moving part: two inits, several k and
+# seeds, true labels, three fit jobs.
+TINY = {
+    "datasets": {"iris": {"source": "iris"}},
+    "sweep": {"k": [2, 3, 4], "init": ["k-means++", "random"], "seeds": [0, 1], "n_init": 1},
+    "choose_k": {"gap_references": 3},
+    "plots": {"dpi": 60, "width": 6, "height": 4},
+    "fits_per_job": 5,
+}
+
+
+def tiny_config(**overrides) -> dict:
+    import copy
+
+    config = copy.deepcopy(TINY)
+    for key, value in overrides.items():
+        config[key] = value
+    return config
+
+
+class Workflow:
+    """A working directory with its own config.yaml, and the workflow run against it."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def write_config(self, config) -> None:
+        text = config if isinstance(config, str) else yaml.safe_dump(config, sort_keys=False)
+        (self.path / "config.yaml").write_text(text)
+
+    def run(self, *args, check=True, timeout=600, env=None) -> subprocess.CompletedProcess:
+        cmd = [SNAKEMAKE, "-s", str(REPO / "Snakefile"), "-d", str(self.path), *args]
+        if not any(a.startswith(("--cores", "-c")) for a in args):
+            cmd += ["--cores", "2"]
+        full_env = {**os.environ, **(env or {})}
+        proc = subprocess.run(
+            cmd, capture_output=True, text=True, timeout=timeout, env=full_env, cwd=self.path
+        )
+        if check and proc.returncode != 0:
+            raise AssertionError(
+                f"snakemake failed ({proc.returncode}): {' '.join(cmd)}\n"
+                f"--- stdout\n{proc.stdout[-4000:]}\n--- stderr\n{proc.stderr[-8000:]}"
+            )
+        return proc
+
+    def dry_run(self, *args) -> str:
+        return self.run("-n", "--quiet", "rules", *args).stdout
+
+    def results(self, *parts) -> Path:
+        return self.path.joinpath("results", *parts)
+
+    def logs(self, *parts) -> Path:
+        return self.path.joinpath("logs", *parts)
+
+    def clear_logs(self) -> None:
+        import shutil
+
+        shutil.rmtree(self.path / "logs", ignore_errors=True)
+
+    def fit_counts(self, dataset: str) -> tuple[int, int]:
+        """(computed, cached) summed over the fit job logs of the last run of each job."""
+        computed = cached = 0
+        for log in sorted(self.logs(dataset).glob("fit_chunk*.log")):
+            for line in log.read_text().splitlines():
+                if "computed," in line:
+                    words = line.split(": ", 1)[1].split()
+                    computed += int(words[2])
+                    cached += int(words[4])
+        return computed, cached
+
+
+@pytest.fixture
+def workflow(tmp_path) -> Workflow:
+    return Workflow(tmp_path)
