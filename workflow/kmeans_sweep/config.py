@@ -18,6 +18,7 @@ import yaml
 from .data import DataError, builtin_shape, check_spec_keys, is_file_source
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "config.schema.yaml"
+REPO_CONFIG = Path(__file__).resolve().parents[2] / "config.yaml"
 INSPECT_CACHE = Path(".snakemake") / "kmeans-sweep" / "inspect"
 
 
