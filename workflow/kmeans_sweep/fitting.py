@@ -26,7 +26,7 @@ log = logging.getLogger("kmeans_sweep")
 SILHOUETTE_SAMPLE_SEED = 0
 LABEL_METRICS = ("homogeneity", "completeness", "v_measure", "ari", "ami")
 INTERNAL_METRICS = ("silhouette", "calinski_harabasz", "davies_bouldin")
-METRICS = ("fit_seconds", "inertia", "n_iter", "n_clusters", *INTERNAL_METRICS, *LABEL_METRICS)
+METRICS = ("fit_seconds", "score_seconds", "inertia", "n_iter", "n_clusters", *INTERNAL_METRICS, *LABEL_METRICS)
 _CODE_HASH = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
 
@@ -82,16 +82,23 @@ def silhouette_samples_precomputed(distances: np.ndarray, labels: np.ndarray) ->
     return np.nan_to_num(s)
 
 
-def calinski_harabasz_davies_bouldin(X: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+def calinski_harabasz_davies_bouldin(
+    X: np.ndarray, labels: np.ndarray, block: int = 65536
+) -> tuple[float, float]:
     """Both scores in one pass over the data, as sklearn.metrics computes them (cluster
-    means from the labels, not the KMeans centres), without re-validating the inputs."""
+    means from the labels, not the KMeans centres), without re-validating the inputs and in
+    row blocks, so memory stays flat on large data."""
     _, codes, counts = np.unique(labels, return_inverse=True, return_counts=True)
     n, k = X.shape[0], len(counts)
     sums = np.zeros((k, X.shape[1]))
-    np.add.at(sums, codes, X)
+    for start in range(0, n, block):  # row by row in order: the same sums for any block
+        np.add.at(sums, codes[start : start + block], X[start : start + block])
     means = sums / counts[:, None]
-    resid = X - means[codes]
-    sq = np.einsum("ij,ij->i", resid, resid)
+    sq = np.empty(n)
+    for start in range(0, n, block):
+        stop = min(start + block, n)
+        resid = X[start:stop] - means[codes[start:stop]]
+        sq[start:stop] = np.einsum("ij,ij->i", resid, resid)
     intra_disp = float(sq.sum())
     extra_disp = float((counts * ((means - X.mean(axis=0)) ** 2).sum(axis=1)).sum())
     ch = 1.0 if intra_disp == 0.0 else extra_disp * (n - k) / (intra_disp * (k - 1.0))
@@ -188,8 +195,10 @@ def fit_one(
         "inertia": float(model.inertia_),
         "n_iter": int(model.n_iter_),
     }
+    start = time.perf_counter()
     scores, more = score(X, labels, y, sil)
     row.update(scores)
+    row["score_seconds"] = float(time.perf_counter() - start)
     return row, labels, np.asarray(model.cluster_centers_, dtype=np.float64), problems + more
 
 
@@ -259,6 +268,8 @@ class ChunkResult:
     centers: dict[tuple[int, str, int], np.ndarray]
     computed: int
     cached: int
+    fit_seconds: float = 0.0
+    score_seconds: float = 0.0
 
 
 def run_fits(
@@ -292,7 +303,9 @@ def run_fits(
                 result.cached += 1
             else:
                 if sil is None:
+                    start = time.perf_counter()
                     sil = silhouette_base(X, settings["silhouette_sample_size"])
+                    result.score_seconds += time.perf_counter() - start
                 if init == "pca" and k not in pca_cache:
                     pca_cache[k] = pca_init_centres(X, k)
                 row, labels, centers, problems = fit_one(
@@ -302,6 +315,8 @@ def run_fits(
                     log.warning("%s k=%d init=%s seed=%d: %s", dataset, k, init, seed, problem)
                 cache.put(key, row, labels, centers)
                 result.computed += 1
+                result.fit_seconds += row["fit_seconds"]
+                result.score_seconds += row["score_seconds"]
             row = {
                 "dataset": dataset,
                 **row,

@@ -77,12 +77,15 @@ def fit_chunk(
     io.write_centers(result.centers, out_centers)
     io.write_parquet(pd.DataFrame(result.rows), out_fits)
     log.info(
-        "%s: %d fits: %d computed, %d from the cache, in %.2f s",
+        "%s: %d fits: %d computed, %d from the cache, in %.2f s "
+        "(fitting %.2f s, scoring %.2f s including silhouette distances)",
         dataset,
         len(fits),
         result.computed,
         result.cached,
         time.perf_counter() - start,
+        result.fit_seconds,
+        result.score_seconds,
     )
     return result
 
