@@ -68,7 +68,7 @@ def test_fit_one_scores(iris):
 def test_degenerate_fit_gives_null_scores_with_a_warning():
     X = np.repeat(np.array([[0.0, 0.0], [1.0, 1.0]]), 10, axis=0)  # 2 distinct points
     sil = fitting.silhouette_base(X, 5000)
-    row, labels, _, problems = fitting.fit_one(X, None, 3, "k-means++", 0, SETTINGS, sil)
+    row, _, _, problems = fitting.fit_one(X, None, 3, "k-means++", 0, SETTINGS, sil)
     assert row["n_clusters"] == 2  # fewer clusters than asked for
     assert any("distinct clusters" in p for p in problems)
     single = np.zeros(20, int)

@@ -26,7 +26,15 @@ log = logging.getLogger("kmeans_sweep")
 SILHOUETTE_SAMPLE_SEED = 0
 LABEL_METRICS = ("homogeneity", "completeness", "v_measure", "ari", "ami")
 INTERNAL_METRICS = ("silhouette", "calinski_harabasz", "davies_bouldin")
-METRICS = ("fit_seconds", "score_seconds", "inertia", "n_iter", "n_clusters", *INTERNAL_METRICS, *LABEL_METRICS)
+METRICS = (
+    "fit_seconds",
+    "score_seconds",
+    "inertia",
+    "n_iter",
+    "n_clusters",
+    *INTERNAL_METRICS,
+    *LABEL_METRICS,
+)
 _CODE_HASH = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
 

@@ -69,22 +69,23 @@ def plot_elbow(fits: pd.DataFrame, path, *, dataset: str, dpi=150, width=8, heig
         fig, ax = plt.subplots(figsize=(width, height), layout="constrained")
         bands = _mean_band(fits, "inertia")
         _draw_lines(ax, bands)
-        mean_all = fits.groupby("k")["inertia"].mean().sort_index()
+        # the elbow criterion of choose_k: Kneedle on the best (lowest-inertia) fit per k
+        best = fits.groupby("k")["inertia"].min().sort_index()
         knee = None
-        if len(mean_all) >= 3:
-            knee = kneedle(mean_all.index.to_numpy(float), mean_all.to_numpy(float))
+        if len(best) >= 3:
+            knee = kneedle(best.index.to_numpy(float), best.to_numpy(float))
         if knee is not None:
             ax.axvline(
                 knee,
                 color="black",
                 ls="--",
                 lw=1.2,
-                label=f"knee at k={knee:g} (Kneedle, mean over all fits)",
+                label=f"knee at k={knee:g} (Kneedle on the best fit per k)",
             )
         ax.set_xlabel("number of clusters k")
         ax.set_ylabel("inertia (within-cluster sum of squares)")
         ax.set_title(f"{dataset}: elbow curve")
-        _int_ticks(ax, mean_all.index)
+        _int_ticks(ax, best.index)
         ax2 = ax.twinx()
         t = fits.groupby("k")["fit_seconds"].mean().sort_index()
         ax2.plot(

@@ -1,0 +1,159 @@
+"""Config edits rerun exactly what they touch (issue: incremental reruns), and the report."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from conftest import Workflow, tiny_config
+
+TIMINGS = ["fit_seconds", "score_seconds"]
+CSV = "a,b,c,label\n" + "\n".join(
+    f"{(i * 7) % 11}.5,{(i * 3) % 5}.25,{i % 4}.0,{'xyz'[i % 3]}" for i in range(40)
+)
+
+
+def planned_jobs(wf: Workflow) -> dict[str, set[str]]:
+    """{rule: {dataset, ...}} of the jobs `snakemake -n` would run."""
+    jobs: dict[str, set[str]] = {}
+    proc = wf.run("-n")
+    text = proc.stdout + proc.stderr
+    for block in re.split(r"\n(?=(?:local)?rule \w+:)", text):
+        m = re.match(r"(?:local)?rule (\w+):", block.strip())
+        if not m:
+            continue
+        ds = re.search(r"wildcards: .*?dataset=([\w-]+)", block)
+        jobs.setdefault(m.group(1), set()).add(ds.group(1) if ds else "")
+    jobs.pop("all", None)
+    return jobs
+
+
+def fits(wf: Workflow, dataset="iris") -> pd.DataFrame:
+    return pd.read_parquet(wf.results(dataset, "fits.parquet"))
+
+
+def keyed(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.set_index(["dataset", "k", "init", "seed"]).sort_index()
+
+
+def run_edit(wf: Workflow, config: dict) -> tuple[int, int]:
+    wf.write_config(config)
+    wf.clear_logs()
+    wf.run()
+    return wf.fit_counts("iris")
+
+
+@pytest.mark.slow
+def test_edits_rerun_only_what_they_touch(workflow):
+    config = tiny_config()
+    config["datasets"]["mine"] = {"source": "mine.csv", "label_column": "label"}
+    (workflow.path / "mine.csv").write_text(CSV)
+    workflow.write_config(config)
+    workflow.run()
+    assert workflow.fit_counts("iris") == (12, 0)
+    first = keyed(fits(workflow))
+    mine_first = keyed(fits(workflow, "mine"))
+    assert planned_jobs(workflow) == {}  # nothing changed: nothing to do
+
+    # add one k: only its 4 fits are computed; the other rows are served unchanged
+    config["sweep"]["k"] = [2, 3, 4, 5]
+    workflow.write_config(config)
+    plan = planned_jobs(workflow)
+    assert "prepare_dataset" not in plan
+    assert plan["fit_chunk"] == {"iris", "mine"}  # same config for both datasets
+    assert {"aggregate_fits", "plot_sweep", "choose_k", "gap_statistic"} <= set(plan)
+    computed, cached = run_edit(workflow, config)
+    assert computed == 4 and computed + cached == 16
+    after = keyed(fits(workflow))
+    assert len(after) == 16
+    pd.testing.assert_frame_equal(after.loc[first.index], first)  # timings included
+    assert keyed(fits(workflow, "mine")).loc[mine_first.index].equals(mine_first)
+
+    # add one seed: only the 8 new fits
+    config["sweep"]["seeds"] = [0, 1, 2]
+    computed, cached = run_edit(workflow, config)
+    assert (computed, cached) == (8, 16)
+    grown = keyed(fits(workflow))
+    assert len(grown) == 24
+
+    # remove a k and a seed: nothing is computed, the tables no longer contain them
+    config["sweep"]["k"] = [2, 3, 4]
+    config["sweep"]["seeds"] = [0, 1]
+    computed, _ = run_edit(workflow, config)
+    assert computed == 0
+    shrunk = keyed(fits(workflow))
+    pd.testing.assert_frame_equal(shrunk, first)
+    summary = pd.read_csv(workflow.results("iris", "summary.csv"))
+    assert sorted(summary["k"].unique()) == [2, 3, 4]
+    choice = pd.read_csv(workflow.results("iris", "choose_k.csv"))
+    assert choice["k"].dropna().isin([2, 3, 4]).all()
+
+    # add a dataset: the existing datasets' fits do not rerun
+    config["datasets"]["wine"] = {"source": "wine"}
+    workflow.write_config(config)
+    plan = planned_jobs(workflow)
+    assert plan["fit_chunk"] == {"wine"} and plan["prepare_dataset"] == {"wine"}
+    workflow.run()
+
+    # a plotting option: no fit, no aggregation reruns; the plots do
+    config["plots"]["dpi"] = 70
+    workflow.write_config(config)
+    plan = planned_jobs(workflow)
+    assert "fit_chunk" not in plan and "aggregate_fits" not in plan
+    assert plan["plot_sweep"] == {"iris", "mine", "wine"}
+    workflow.run()
+
+    # change one dataset's scaling: every fit of that dataset is recomputed, no other dataset's
+    config["datasets"]["iris"]["scale"] = "minmax"
+    workflow.write_config(config)
+    plan = planned_jobs(workflow)
+    assert plan["prepare_dataset"] == {"iris"} and plan["fit_chunk"] == {"iris"}
+    assert run_edit(workflow, config) == (12, 0)
+    assert not keyed(fits(workflow))["inertia"].equals(first["inertia"])
+
+    # change n_init (or max_iter): every fit of every dataset is recomputed
+    config["sweep"]["n_init"] = 2
+    workflow.write_config(config)
+    plan = planned_jobs(workflow)
+    assert plan["fit_chunk"] == {"iris", "mine", "wine"} and "prepare_dataset" not in plan
+    assert run_edit(workflow, config) == (12, 0)
+
+    # change a file's contents: that dataset is prepared and fitted again, no other
+    (workflow.path / "mine.csv").write_text(CSV.replace("0.5,", "9.5,"))
+    plan = planned_jobs(workflow)
+    assert plan["prepare_dataset"] == {"mine"} and plan["fit_chunk"] == {"mine"}
+    workflow.clear_logs()
+    workflow.run()
+    assert workflow.fit_counts("mine") == (12, 0)
+    assert planned_jobs(workflow) == {}
+
+
+@pytest.mark.slow
+def test_report_contains_plots_tables_and_follows_config(workflow):
+    config = tiny_config()
+    workflow.write_config(config)
+    workflow.run()
+    report = workflow.results("report.html")
+    workflow.run("--report", str(report))
+    html = report.read_text()
+    assert len(html) > 100_000
+    for name in [
+        "elbow.png",
+        "silhouette.png",
+        "clusters_pca.png",
+        "criteria.png",
+        "stability.png",
+        "summary.csv",
+        "choose_k.csv",
+        "silhouette_k",
+    ]:
+        assert name in html, name
+    assert "k = [2, 3, 4]" in html
+    # after an edit and a rerun the report shows the new k
+    config["sweep"]["k"] = [2, 3, 4, 6]
+    workflow.write_config(config)
+    workflow.run()
+    workflow.run("--report", str(report))
+    html = report.read_text()
+    assert "k = [2, 3, 4, 6]" in html

@@ -1,0 +1,244 @@
+"""Benchmark: the workflow against a hand-written loop, side by side, in one run.
+
+    .venv/bin/python workflow/bench.py               # everything (about 5-10 minutes on 2 cores)
+    .venv/bin/python workflow/bench.py --skip-scale  # without the million-point run
+
+1. Overhead: the default config.yaml grid computed by (a) a plain Python program that loads and
+   scales the data once and runs every fit and all its scores in a ProcessPoolExecutor with one
+   worker per core and one BLAS/OpenMP thread each, and (b) `snakemake --cores N` from a clean
+   results/ and an empty fit cache. Both start as fresh processes, so both pay their imports.
+   Runs alternate, and the medians give the ratio.
+2. Incremental: after a workflow run, add one k, then one seed: wall time and fits computed.
+3. Planning: `snakemake -n` on a 10,000-fit grid.
+4. Scale: blobs with 1,000,000 x 32 points, 12 centres, k 4/8/12/16, k-means++, seeds 0 and 1:
+   peak memory per job (Snakemake's benchmark files) and scoring time as a share of fitting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
+
+
+# --- (a) the reference loop: the obvious script a user would write ------------------------
+
+REFERENCE = r"""
+import os, sys, time, json
+os.environ.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+from concurrent.futures import ProcessPoolExecutor
+import numpy as np
+from sklearn import datasets, metrics
+from sklearn.cluster import KMeans
+from sklearn.decomposition import PCA
+from sklearn.preprocessing import StandardScaler
+
+cfg = json.loads(sys.argv[1])
+X, y = getattr(datasets, "load_" + cfg["source"])(return_X_y=True)
+X = StandardScaler().fit_transform(X)
+
+def one(job):
+    k, init, seed = job
+    if init == "pca":
+        km = KMeans(k, init=PCA(n_components=k).fit(X).components_, n_init=1,
+                    max_iter=cfg["max_iter"], random_state=seed)
+    else:
+        km = KMeans(k, init=init, n_init=cfg["n_init"], max_iter=cfg["max_iter"],
+                    random_state=seed)
+    t = time.perf_counter()
+    km.fit(X)
+    row = dict(k=k, init=init, seed=seed, fit_seconds=time.perf_counter() - t,
+               inertia=km.inertia_, n_iter=km.n_iter_)
+    lab = km.labels_
+    row.update(silhouette=metrics.silhouette_score(X, lab),
+               calinski_harabasz=metrics.calinski_harabasz_score(X, lab),
+               davies_bouldin=metrics.davies_bouldin_score(X, lab),
+               homogeneity=metrics.homogeneity_score(y, lab),
+               completeness=metrics.completeness_score(y, lab),
+               v_measure=metrics.v_measure_score(y, lab),
+               ari=metrics.adjusted_rand_score(y, lab),
+               ami=metrics.adjusted_mutual_info_score(y, lab))
+    return row
+
+grid = [(k, i, s) for k in cfg["k"] for i in cfg["init"] for s in cfg["seeds"]]
+with ProcessPoolExecutor(cfg["workers"]) as pool:
+    rows = list(pool.map(one, grid, chunksize=4))
+print(len(rows))
+"""
+
+
+def timed(cmd, cwd=None, env=None) -> tuple[float, subprocess.CompletedProcess]:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(f"failed: {' '.join(map(str, cmd))}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    return elapsed, proc
+
+
+def default_config() -> dict:
+    return yaml.safe_load((REPO / "config.yaml").read_text())
+
+
+def workdir(config: dict) -> Path:
+    path = Path(tempfile.mkdtemp(prefix="kmeans-sweep-bench-"))
+    config = {**config, "cache_dir": "results/.cache"}
+    (path / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+    return path
+
+
+def snakemake(path: Path, *args) -> tuple[float, subprocess.CompletedProcess]:
+    return timed([SNAKEMAKE, "-s", str(REPO / "Snakefile"), "-d", str(path), *args], cwd=path)
+
+
+def fit_counts(path: Path) -> tuple[int, int, float, float]:
+    computed = cached = 0
+    fit_s = score_s = 0.0
+    pat = re.compile(
+        r"(\d+) computed, (\d+) from the cache, in [\d.]+ s "
+        r"\(fitting ([\d.]+) s, scoring ([\d.]+) s"
+    )
+    for log in path.glob("logs/*/fit_chunk*.log"):
+        for m in pat.finditer(log.read_text()):
+            computed += int(m.group(1))
+            cached += int(m.group(2))
+            fit_s += float(m.group(3))
+            score_s += float(m.group(4))
+    return computed, cached, fit_s, score_s
+
+
+def overhead(cores: int, repeats: int) -> dict:
+    config = default_config()
+    ds = next(iter(config["datasets"].values()))
+    sweep = config["sweep"]
+    ref_cfg = {
+        "source": ds["source"],
+        "k": sweep["k"],
+        "init": sweep["init"],
+        "seeds": sweep["seeds"],
+        "n_init": sweep.get("n_init", 1),
+        "max_iter": sweep.get("max_iter", 300),
+        "workers": cores,
+    }
+    n_fits = len(sweep["k"]) * len(sweep["init"]) * len(sweep["seeds"])
+    print(
+        f"== 1. default sweep: {n_fits} fits of {ds['source']}, {cores} cores, {repeats} runs each"
+    )
+    ref_times, wf_times = [], []
+    last = None
+    for rep in range(repeats):
+        t, proc = timed([sys.executable, "-c", REFERENCE, json.dumps(ref_cfg)])
+        assert int(proc.stdout.split()[-1]) == n_fits
+        ref_times.append(t)
+        path = workdir(config)
+        t, _ = snakemake(path, "--cores", str(cores))
+        wf_times.append(t)
+        computed = fit_counts(path)[0]
+        assert computed == n_fits, (computed, n_fits)
+        print(f"   run {rep + 1}: reference loop {ref_times[-1]:6.1f} s   workflow {t:6.1f} s")
+        if last is not None:
+            shutil.rmtree(last, ignore_errors=True)
+        last = path
+    ref, wf = statistics.median(ref_times), statistics.median(wf_times)
+    print(f"   median: reference loop {ref:.1f} s, workflow {wf:.1f} s, ratio {wf / ref:.2f}")
+    return {
+        "reference_s": ref,
+        "workflow_s": wf,
+        "ratio": wf / ref,
+        "path": last,
+        "n_fits": n_fits,
+        "config": config,
+    }
+
+
+def incremental(result: dict, cores: int) -> None:
+    path, config = result["path"], result["config"]
+    n = result["n_fits"]
+    print("== 2. incremental reruns after that run")
+    for what, change in (
+        ("one more k", lambda c: c["sweep"]["k"].append(max(c["sweep"]["k"]) + 1)),
+        ("one more seed", lambda c: c["sweep"]["seeds"].append(max(c["sweep"]["seeds"]) + 1)),
+    ):
+        change(config)
+        (path / "config.yaml").write_text(yaml.safe_dump({**config, "cache_dir": "results/.cache"}))
+        shutil.rmtree(path / "logs", ignore_errors=True)
+        t, _ = snakemake(path, "--cores", str(cores))
+        computed, cached, _, _ = fit_counts(path)
+        print(
+            f"   {what}: {t:5.1f} s, {computed} fits computed, {cached} served from the cache "
+            f"(existing fits recomputed: 0 of {n})"
+        )
+        n += computed
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def planning() -> None:
+    config = default_config()
+    config["sweep"].update(k=list(range(2, 102)), init=["k-means++"], seeds=list(range(100)))
+    path = workdir(config)
+    t, _ = snakemake(path, "-n", "--quiet", "rules")
+    print(f"== 3. planning: `snakemake -n` on a {100 * 100}-fit grid took {t:.1f} s")
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def scale(cores: int) -> None:
+    config = default_config()
+    config["datasets"] = {
+        "blobs1m": {"source": "blobs", "n_samples": 1_000_000, "n_features": 32, "centers": 12}
+    }
+    config["sweep"].update(k=[4, 8, 12, 16], init=["k-means++"], seeds=[0, 1])
+    config["fits_per_job"] = 4
+    path = workdir(config)
+    print("== 4. scale: blobs 1,000,000 x 32, k 4/8/12/16, k-means++, seeds 0 and 1")
+    t, _ = snakemake(path, "--cores", str(cores))
+    _, _, fit_s, score_s = fit_counts(path)
+    peaks = {}
+    for tsv in sorted(path.glob("benchmarks/*/*.tsv")):
+        lines = tsv.read_text().splitlines()
+        cols = lines[0].split("\t")
+        peaks[tsv.stem] = float(lines[1].split("\t")[cols.index("max_rss")])
+    worst = max(peaks, key=peaks.get)
+    print(f"   wall time {t:.1f} s")
+    for name, mb in peaks.items():
+        print(f"   peak memory {name:18s} {mb / 1024:5.2f} GiB")
+    print(f"   peak memory per job: {peaks[worst] / 1024:.2f} GiB ({worst}); target <= 1.5 GiB")
+    print(
+        f"   fitting {fit_s:.1f} s, scoring {score_s:.1f} s: scoring adds "
+        f"{100 * score_s / fit_s:.0f}% on top of fitting; target <= 30%"
+    )
+    fits = __import__("pandas").read_parquet(path / "results/blobs1m/fits.parquet")
+    print(
+        f"   silhouette_sample_size in the fit rows: {sorted(fits.silhouette_sample_size.unique())}"
+    )
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cores", type=int, default=os.cpu_count())
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--skip-scale", action="store_true", help="skip the 1M-point run")
+    args = parser.parse_args(argv)
+    print(f"kmeans-sweep benchmark, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores")
+    result = overhead(args.cores, args.repeats)
+    incremental(result, args.cores)
+    planning()
+    if not args.skip_scale:
+        scale(args.cores)
+
+
+if __name__ == "__main__":
+    main()

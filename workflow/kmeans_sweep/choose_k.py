@@ -1,0 +1,663 @@
+"""Choosing k: knee detection, gap statistic, seed stability and a combined vote.
+
+Pure functions, no Snakemake. Inputs follow the sweep contracts:
+
+- ``fits``: one row per KMeans fit (``dataset, k, init, seed, inertia,
+  silhouette, calinski_harabasz, davies_bouldin, ...``, optionally the
+  label-based ``ari`` etc.);
+- ``labels``: ``{(k, init, seed): 1-D int array}``;
+- ``X``: the prepared float data matrix.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+from sklearn.cluster import KMeans
+from threadpoolctl import threadpool_limits
+
+__all__ = [
+    "CLEAR_MIN_AGREEMENT",
+    "CLEAR_MIN_SILHOUETTE",
+    "CLEAR_MIN_STABILITY",
+    "CRITERIA",
+    "FIT_METRICS",
+    "LABEL_FREE_CRITERIA",
+    "STABILITY_TOLERANCE",
+    "adjusted_rand_index",
+    "choose_k",
+    "criteria_by_k",
+    "gap_pick",
+    "gap_statistic",
+    "informative_inits",
+    "kneedle",
+    "pairwise_ari",
+    "stability_by_k",
+    "stability_pick",
+    "stability_table",
+]
+
+#: Label-free criteria, in the order of the output table; they vote on k.
+LABEL_FREE_CRITERIA: tuple[str, ...] = (
+    "elbow",
+    "silhouette",
+    "calinski_harabasz",
+    "davies_bouldin",
+    "gap",
+    "stability",
+)
+#: All criterion rows ``choose_k`` can emit (``ari_with_labels`` only with labels).
+CRITERIA: tuple[str, ...] = (*LABEL_FREE_CRITERIA, "ari_with_labels", "recommended")
+
+#: Stability rule: largest k whose mean pairwise ARI >= best - tolerance.
+STABILITY_TOLERANCE = 0.05
+#: "clear" needs a strict majority: agreeing fraction > this ...
+CLEAR_MIN_AGREEMENT = 0.5
+#: ... and a mean pairwise ARI at the recommended k >= this ...
+CLEAR_MIN_STABILITY = 0.8
+#: ... and a best-fit silhouette at the recommended k >= this (Kaufman & Rousseeuw:
+#: <= 0.25 means "no substantial structure has been found").
+CLEAR_MIN_SILHOUETTE = 0.25
+
+_GAP_COLUMNS = ["k", "log_w", "ref_log_w_mean", "gap", "sk"]
+_STABILITY_COLUMNS = ["k", "init", "n_seeds", "n_pairs", "stability_mean", "stability_std"]
+_CHOICE_COLUMNS = ["criterion", "k", "score", "spread", "uses_labels", "note", "confidence"]
+
+
+# --------------------------------------------------------------------------- #
+# Kneedle
+# --------------------------------------------------------------------------- #
+def _normalize(a: np.ndarray) -> np.ndarray:
+    return (a - a.min()) / (a.max() - a.min())
+
+
+def _relextrema(y: np.ndarray, greater: bool) -> np.ndarray:
+    """Indices of local maxima (``>=`` both neighbours; edges compare to themselves)."""
+    prev = np.concatenate([y[:1], y[:-1]])
+    nxt = np.concatenate([y[1:], y[-1:]])
+    if greater:
+        mask = (y >= prev) & (y >= nxt)
+    else:
+        mask = (y <= prev) & (y <= nxt)
+    return np.flatnonzero(mask)
+
+
+def kneedle(
+    x: Iterable[float],
+    y: Iterable[float],
+    *,
+    curve: str = "convex",
+    direction: str = "decreasing",
+    S: float = 1.0,
+    online: bool = False,
+) -> float | None:
+    """Kneedle knee/elbow x (Satopää et al. 2011), or None if there is none.
+
+    Reproduces ``kneed.KneeLocator(x, y, S=S, curve=curve, direction=direction)``
+    with kneed's defaults ``interp_method="interp1d"`` (no smoothing) and
+    ``online=False`` (the first knee found is returned). Points with a
+    non-finite x or y are dropped and the rest sorted by x; fewer than three
+    points, or a constant x or y, give None.
+    """
+    if curve not in ("convex", "concave"):
+        raise ValueError(f"curve must be 'convex' or 'concave', not {curve!r}")
+    if direction not in ("increasing", "decreasing"):
+        raise ValueError(f"direction must be 'increasing' or 'decreasing', not {direction!r}")
+    xa = np.asarray(list(x) if not isinstance(x, np.ndarray) else x, dtype=float).ravel()
+    ya = np.asarray(list(y) if not isinstance(y, np.ndarray) else y, dtype=float).ravel()
+    if xa.shape != ya.shape:
+        raise ValueError("x and y must be the same length.")
+    ok = np.isfinite(xa) & np.isfinite(ya)
+    xa, ya = xa[ok], ya[ok]
+    order = np.argsort(xa, kind="stable")
+    xa, ya = xa[order], ya[order]
+    if xa.size < 3 or np.ptp(xa) == 0 or np.ptp(ya) == 0:
+        return None
+
+    xn = _normalize(xa)
+    yn = _normalize(ya)
+    # Turn every case into a concave increasing curve (kneed's transform_y).
+    if direction == "decreasing":
+        yn = np.flip(yn) if curve == "concave" else yn.max() - yn
+    elif curve == "convex":
+        yn = np.flip(yn.max() - yn)
+    if (direction, curve) in (("decreasing", "concave"), ("increasing", "convex")):
+        xn = np.flip(1.0 - xn)
+    ydiff = yn - xn
+
+    maxima = _relextrema(ydiff, greater=True)
+    minima = set(_relextrema(ydiff, greater=False).tolist())
+    if maxima.size == 0:
+        return None
+    tmx = ydiff[maxima] - S * np.abs(np.diff(xn).mean())
+    maxima_set = {int(m): i for i, m in enumerate(maxima)}
+
+    # Index into the original x for a knee at difference-curve index t.
+    mirrored = (curve == "convex") != (direction == "decreasing")
+    knees: list[float] = []
+    threshold = 0.0
+    threshold_index = 0
+    active = True
+    for i in range(int(maxima[0]), xn.size - 1):
+        if i in maxima_set:
+            threshold = tmx[maxima_set[i]]
+            threshold_index = i
+            active = True
+        if i in minima:
+            threshold = 0.0
+            active = False
+        if active and ydiff[i + 1] < threshold:
+            knee = float(xa[-(threshold_index + 1)] if mirrored else xa[threshold_index])
+            if not online:
+                return knee
+            if knee not in knees:
+                knees.append(knee)
+    return knees[-1] if knees else None
+
+
+# --------------------------------------------------------------------------- #
+# Gap statistic
+# --------------------------------------------------------------------------- #
+def _log_inertia(data: np.ndarray, k: int, *, n_init: int, max_iter: int, seed: int) -> float:
+    km = KMeans(
+        n_clusters=k, init="k-means++", n_init=n_init, max_iter=max_iter, random_state=seed
+    ).fit(data)
+    w = float(km.inertia_)
+    return float(np.log(w)) if w > 0 else float("nan")
+
+
+def gap_statistic(
+    X: np.ndarray,
+    ks: Iterable[int],
+    *,
+    n_refs: int = 10,
+    random_state: int = 0,
+    n_init: int = 1,
+    max_iter: int = 300,
+    sample_size: int | None = None,
+) -> pd.DataFrame:
+    """Gap statistic table (Tibshirani, Walther & Hastie 2001) with columns
+    ``k, log_w, ref_log_w_mean, gap, sk``.
+
+    W_k is the KMeans inertia. The B = ``n_refs`` reference sets are uniform
+    over the bounding box of the data in its principal-component rotation
+    (the paper's method (b)); reference b is drawn from
+    ``SeedSequence([random_state, b])``. KMeans(k-means++) uses ``random_state``
+    throughout, single-threaded, so the table is reproducible across machines.
+    ``sk = sd_k * sqrt(1 + 1/B)`` with sd_k the population sd of the
+    reference log W. Ks outside ``1..n`` get NaN rows. With ``sample_size``
+    and n > sample_size a fixed random subsample of rows is used.
+    """
+    if n_refs < 1:
+        raise ValueError("n_refs must be >= 1")
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2:
+        raise ValueError("X must be 2-D")
+    ks = sorted({int(k) for k in ks})
+    n = X.shape[0]
+    if sample_size is not None and n > sample_size:
+        rng = np.random.default_rng(np.random.SeedSequence([random_state, 0x5A]))
+        X = X[np.sort(rng.choice(n, size=int(sample_size), replace=False))]
+        n = X.shape[0]
+
+    # Method (b): PCA rotation; a rotation preserves distances, so the
+    # references are clustered directly in PC coordinates.
+    Xc = X - X.mean(axis=0)
+    _, _, vt = np.linalg.svd(Xc, full_matrices=False)
+    Xp = Xc @ vt.T
+    lo, hi = Xp.min(axis=0), Xp.max(axis=0)
+
+    valid = [k for k in ks if 1 <= k <= n]
+    log_w = {k: float("nan") for k in ks}
+    ref = {k: np.full(n_refs, np.nan) for k in ks}
+    with threadpool_limits(1):
+        for k in valid:
+            log_w[k] = _log_inertia(X, k, n_init=n_init, max_iter=max_iter, seed=random_state)
+        for b in range(n_refs):
+            rng = np.random.default_rng(np.random.SeedSequence([random_state, b]))
+            Z = rng.uniform(lo, hi, size=Xp.shape)
+            for k in valid:
+                ref[k][b] = _log_inertia(Z, k, n_init=n_init, max_iter=max_iter, seed=random_state)
+
+    rows = []
+    for k in ks:
+        r = ref[k]
+        mean = float(np.mean(r)) if np.all(np.isfinite(r)) else float("nan")
+        sd = float(np.std(r)) if np.all(np.isfinite(r)) else float("nan")
+        rows.append(
+            {
+                "k": k,
+                "log_w": log_w[k],
+                "ref_log_w_mean": mean,
+                "gap": mean - log_w[k],
+                "sk": sd * np.sqrt(1.0 + 1.0 / n_refs),
+            }
+        )
+    out = pd.DataFrame(rows, columns=_GAP_COLUMNS)
+    out["k"] = out["k"].astype(int)
+    return out
+
+
+def gap_pick(gap_df: pd.DataFrame) -> int | None:
+    """Smallest k with Gap(k) >= Gap(k+1) - s(k+1), comparing consecutive rows
+    of the table sorted by k; rows with a NaN gap or sk are skipped. None when
+    no k qualifies (including tables with fewer than two usable rows)."""
+    if gap_df is None or len(gap_df) == 0:
+        return None
+    df = gap_df[["k", "gap", "sk"]].dropna().sort_values("k")
+    ks = df["k"].to_numpy()
+    gap = df["gap"].to_numpy(dtype=float)
+    sk = df["sk"].to_numpy(dtype=float)
+    for i in range(len(df) - 1):
+        if gap[i] >= gap[i + 1] - sk[i + 1]:
+            return int(ks[i])
+    return None
+
+
+# --------------------------------------------------------------------------- #
+# Adjusted Rand index and stability
+# --------------------------------------------------------------------------- #
+class _Coded:
+    """A labeling recoded to 0..c-1 with its cluster-size sum of squares."""
+
+    __slots__ = ("codes", "n_classes", "sum_sq")
+
+    def __init__(self, labels: np.ndarray) -> None:
+        labels = np.asarray(labels).ravel()
+        _, codes = np.unique(labels, return_inverse=True)
+        self.codes = codes.astype(np.int64, copy=False)
+        self.n_classes = int(codes.max()) + 1 if codes.size else 0
+        sizes = np.bincount(self.codes, minlength=self.n_classes)
+        self.sum_sq = int(np.dot(sizes, sizes))
+
+
+def _ari_coded(a: _Coded, b: _Coded) -> float:
+    n = a.codes.size
+    if n != b.codes.size:
+        raise ValueError("labelings must have the same length")
+    table = np.bincount(a.codes * b.n_classes + b.codes, minlength=a.n_classes * b.n_classes)
+    sum_squares = int(np.dot(table, table))
+    # Same pair-confusion arithmetic as sklearn, in Python ints (no overflow).
+    tp = sum_squares - n
+    fp = b.sum_sq - sum_squares
+    fn = a.sum_sq - sum_squares
+    tn = n * n - fp - fn - sum_squares
+    if fn == 0 and fp == 0:
+        return 1.0
+    return 2.0 * (tp * tn - fn * fp) / ((tp + fn) * (fn + tn) + (tp + fp) * (fp + tn))
+
+
+def adjusted_rand_index(a: np.ndarray, b: np.ndarray) -> float:
+    """Adjusted Rand index of two labelings (equals sklearn's adjusted_rand_score)."""
+    return _ari_coded(_Coded(a), _Coded(b))
+
+
+def pairwise_ari(labelings: Sequence[np.ndarray]) -> np.ndarray:
+    """ARI of every pair (i < j) of labelings, in ``itertools.combinations`` order
+    (length m(m-1)/2)."""
+    coded = [_Coded(lab) for lab in labelings]
+    return np.array([_ari_coded(a, b) for a, b in combinations(coded, 2)], dtype=float)
+
+
+def stability_table(labels: Mapping[tuple[int, str, int], np.ndarray]) -> pd.DataFrame:
+    """Seed stability per (k, init): mean and (population) sd of the pairwise ARI
+    between the labelings of all seeds. Columns ``k, init, n_seeds, n_pairs,
+    stability_mean, stability_std``; NaN stability with fewer than two seeds."""
+    groups: dict[tuple[int, str], list[tuple[int, np.ndarray]]] = {}
+    for (k, init, seed), lab in labels.items():
+        groups.setdefault((int(k), str(init)), []).append((int(seed), lab))
+    rows = []
+    for (k, init), members in sorted(groups.items()):
+        members.sort(key=lambda m: m[0])
+        aris = pairwise_ari([lab for _, lab in members])
+        rows.append(
+            {
+                "k": k,
+                "init": init,
+                "n_seeds": len(members),
+                "n_pairs": int(aris.size),
+                "stability_mean": float(aris.mean()) if aris.size else float("nan"),
+                "stability_std": float(aris.std()) if aris.size else float("nan"),
+            }
+        )
+    out = pd.DataFrame(rows, columns=_STABILITY_COLUMNS)
+    out["k"] = out["k"].astype(int)
+    out["n_seeds"] = out["n_seeds"].astype(int)
+    out["n_pairs"] = out["n_pairs"].astype(int)
+    return out
+
+
+def informative_inits(stability: pd.DataFrame) -> list[str]:
+    """Inits whose stability says something: drop inits that are seed-invariant
+    (every pair ARI exactly 1 at every k, e.g. the deterministic PCA init);
+    if that would drop all of them, keep all."""
+    if stability is None or len(stability) == 0:
+        return []
+    st = stability.dropna(subset=["stability_mean"])
+    inits = sorted(st["init"].unique().tolist())
+    invariant = {
+        init
+        for init, g in st.groupby("init")
+        if (g["stability_mean"] == 1.0).all() and (g["stability_std"].fillna(0) == 0).all()
+    }
+    keep = [i for i in inits if i not in invariant]
+    return keep or inits
+
+
+def stability_by_k(stability: pd.DataFrame | None) -> pd.DataFrame:
+    """Per-k stability of the most reproducible informative init: for each k the
+    (k, init) row with the highest mean pairwise ARI among
+    :func:`informative_inits`. Columns ``k, init, stability_mean, stability_std, n_pairs``."""
+    cols = ["k", "init", "stability_mean", "stability_std", "n_pairs"]
+    if stability is None or len(stability) == 0:
+        return pd.DataFrame(columns=cols)
+    keep = informative_inits(stability)
+    st = stability[stability["init"].isin(keep)].dropna(subset=["stability_mean"])
+    st = st[st["n_pairs"] > 0]
+    if len(st) == 0:
+        return pd.DataFrame(columns=cols)
+    best = st.sort_values(["k", "stability_mean", "init"], ascending=[True, False, True])
+    best = best.drop_duplicates("k", keep="first")
+    out = best[cols].reset_index(drop=True)
+    out["k"] = out["k"].astype(int)
+    return out
+
+
+def stability_pick(per_k: pd.DataFrame, tolerance: float = STABILITY_TOLERANCE) -> int | None:
+    """Largest k whose mean pairwise ARI (from :func:`stability_by_k`) is within
+    ``tolerance`` of the best k's; None without stability values."""
+    df = per_k.dropna(subset=["stability_mean"])
+    if len(df) == 0:
+        return None
+    best = df["stability_mean"].max()
+    return int(df.loc[df["stability_mean"] >= best - tolerance, "k"].max())
+
+
+# --------------------------------------------------------------------------- #
+# choose_k
+# --------------------------------------------------------------------------- #
+FIT_METRICS: tuple[str, ...] = (
+    "inertia",
+    "silhouette",
+    "calinski_harabasz",
+    "davies_bouldin",
+    "ari",
+)
+
+
+def criteria_by_k(fits: pd.DataFrame) -> pd.DataFrame:
+    """Per-k summary of the fit metrics used by :func:`choose_k`.
+
+    For each metric ``m`` in :data:`FIT_METRICS` present in ``fits``: ``m`` is
+    the value of the best fit at k (lowest inertia among the fits where ``m`` is
+    defined; what ``KMeans(n_init=<all restarts>)`` would return), ``m_mean`` /
+    ``m_std`` (ddof=0) / ``m_n`` summarise every fit at k (all inits and seeds),
+    NaNs ignored. Also ``n_fits``, ``best_init`` and ``best_seed``.
+    """
+    f = fits[pd.notna(fits["k"])].copy()
+    f["k"] = f["k"].astype(int)
+    f["_inertia"] = pd.to_numeric(f.get("inertia"), errors="coerce") if "inertia" in f else np.nan
+    f = f.sort_values(["k", "_inertia"], na_position="last", kind="stable")
+    g = f.groupby("k", sort=True)
+    out = pd.DataFrame({"k": sorted(f["k"].unique())})
+    out["n_fits"] = g.size().to_numpy()
+    first = g.head(1).set_index("k")
+    for col in ("init", "seed"):
+        out[f"best_{col}"] = first[col].reindex(out["k"]).to_numpy() if col in f else None
+    for m in FIT_METRICS:
+        if m not in f.columns:
+            continue
+        vals = pd.to_numeric(f[m], errors="coerce").astype(float)
+        gm = vals.groupby(f["k"])
+        defined = f.loc[vals.notna(), ["k"]].assign(v=vals[vals.notna()])
+        best = defined.groupby("k")["v"].first()  # already sorted by inertia
+        out[m] = best.reindex(out["k"]).to_numpy(dtype=float)
+        out[f"{m}_mean"] = gm.mean().reindex(out["k"]).to_numpy(dtype=float)
+        out[f"{m}_std"] = gm.std(ddof=0).reindex(out["k"]).to_numpy(dtype=float)
+        out[f"{m}_n"] = gm.count().reindex(out["k"]).to_numpy(dtype=int)
+    return out
+
+
+def _row(
+    criterion: str, k: int | None, score: float, spread: float, note: str, uses_labels: bool = False
+) -> dict:
+    return {
+        "criterion": criterion,
+        "k": None if k is None else int(k),
+        "score": float(score) if score is not None else float("nan"),
+        "spread": float(spread) if spread is not None else float("nan"),
+        "uses_labels": uses_labels,
+        "note": note,
+        "confidence": "",
+    }
+
+
+def _elbow_row(fits: pd.DataFrame, by_k: pd.DataFrame) -> dict:
+    if "inertia" not in by_k:
+        return _row("elbow", None, np.nan, np.nan, "no inertia column")
+    curve = by_k[["k", "inertia"]].dropna()
+    # Per-run knees: one inertia curve per (init, seed).
+    run_knees = []
+    n_runs = 0
+    for _, g in fits.groupby(["init", "seed"]):
+        n_runs += 1
+        kk = kneedle(g["k"].astype(float), pd.to_numeric(g["inertia"], errors="coerce"))
+        if kk is not None:
+            run_knees.append(int(kk))
+    spread = float(np.std(run_knees)) if run_knees else np.nan
+    if len(curve) < 3:
+        return _row(
+            "elbow",
+            None,
+            np.nan,
+            spread,
+            f"Kneedle needs >= 3 k values with an inertia, have {len(curve)}",
+        )
+    knee = kneedle(curve["k"], curve["inertia"], curve="convex", direction="decreasing")
+    if knee is None:
+        return _row(
+            "elbow", None, np.nan, spread, "Kneedle found no knee in the best-fit inertia curve"
+        )
+    knee = int(knee)
+    score = float(curve.loc[curve["k"] == knee, "inertia"].iloc[0])
+    agree = sum(1 for v in run_knees if v == knee)
+    return _row(
+        "elbow",
+        knee,
+        score,
+        spread,
+        f"Kneedle on the best-fit inertia curve; {agree} of {n_runs} single "
+        f"(init, seed) curves also have their knee at k={knee}",
+    )
+
+
+def _extreme_row(by_k: pd.DataFrame, col: str, maximize: bool, label: str) -> dict:
+    if col not in by_k or by_k[col].isna().all():
+        return _row(col, None, np.nan, np.nan, f"{label} undefined at every k")
+    idx = by_k[col].idxmax() if maximize else by_k[col].idxmin()
+    best = by_k.loc[idx]
+    k = int(best["k"])
+    word = "max" if maximize else "min"
+    return _row(
+        col,
+        k,
+        best[col],
+        best[f"{col}_std"],
+        f"{word} over k of the best fit's {label} ({best[col]:.4g} at k={k}; "
+        f"mean over {int(best[f'{col}_n'])} fits {best[f'{col}_mean']:.4g})",
+    )
+
+
+def _gap_row(gap: pd.DataFrame | None) -> dict:
+    if gap is None or len(gap) == 0:
+        return _row("gap", None, np.nan, np.nan, "gap statistic not computed")
+    k = gap_pick(gap)
+    if k is None:
+        return _row(
+            "gap", None, np.nan, np.nan, "no k has Gap(k) >= Gap(k+1) - s(k+1) in the swept range"
+        )
+    r = gap.loc[gap["k"] == k].iloc[0]
+    return _row(
+        "gap",
+        k,
+        r["gap"],
+        r["sk"],
+        f"smallest k with Gap(k) >= Gap(k+1) - s(k+1) (Gap={r['gap']:.3f})",
+    )
+
+
+def _stability_row(per_k: pd.DataFrame) -> dict:
+    k = stability_pick(per_k)
+    if k is None:
+        return _row(
+            "stability", None, np.nan, np.nan, "not computed (needs >= 2 seeds per (k, init))"
+        )
+    r = per_k.loc[per_k["k"] == k].iloc[0]
+    best = per_k["stability_mean"].max()
+    return _row(
+        "stability",
+        k,
+        r["stability_mean"],
+        r["stability_std"],
+        f"largest k with mean pairwise ARI >= best - {STABILITY_TOLERANCE:g} "
+        f"(best {best:.3f}; {r['init']} at k={k})",
+    )
+
+
+def _labels_row(by_k: pd.DataFrame) -> dict | None:
+    if "ari" not in by_k or by_k["ari"].isna().all():
+        return None
+    best = by_k.loc[by_k["ari"].idxmax()]
+    return _row(
+        "ari_with_labels",
+        int(best["k"]),
+        best["ari"],
+        best["ari_std"],
+        "uses the true labels (max over k of the best fit's ARI vs truth; "
+        f"mean over fits {best['ari_mean']:.3f}); not part of the recommendation",
+        uses_labels=True,
+    )
+
+
+def choose_k(
+    fits: pd.DataFrame,
+    gap: pd.DataFrame | None,
+    stability: pd.DataFrame | None,
+) -> pd.DataFrame:
+    """One row per criterion plus a ``recommended`` row.
+
+    Columns ``criterion, k, score, spread, uses_labels, note, confidence``
+    (``k`` is nullable Int64: <NA> when a criterion cannot pick).
+
+    Aggregation over inits and seeds: a criterion is scored on the best fit at
+    each k (lowest inertia over every init and seed; see :func:`criteria_by_k`),
+    i.e. the sweep's single-restart fits are treated as restarts of one
+    KMeans. Averaging instead lets n_init=1 fits stuck in local minima (common
+    for ``init="random"``) decide k. ``spread`` is the sd over every fit at
+    the picked k. Criteria: ``elbow`` (Kneedle on the best-fit inertia curve;
+    spread = sd of the per-(init, seed) knees), ``silhouette`` and
+    ``calinski_harabasz`` (max), ``davies_bouldin`` (min), ``gap``
+    (:func:`gap_pick`), ``stability`` and, when there is an ``ari`` column with
+    values, ``ari_with_labels`` (informative only, never votes).
+
+    Stability rule: per k take the most reproducible init (max mean pairwise
+    ARI; inits that are seed-invariant at every k, such as a deterministic PCA
+    init, are ignored since they always score 1), then pick the *largest* k
+    whose value is within ``STABILITY_TOLERANCE`` (0.05) of the best k. KMeans
+    is reproducible up to the true number of well-separated groups and not
+    beyond (splitting a group is arbitrary), so "largest still-stable k" finds
+    it, where "most stable k" is biased towards small k.
+
+    Recommendation: majority vote of the six label-free criteria; ties broken
+    by higher stability, then smaller k. ``score`` = fraction of the six that
+    agree (a criterion that cannot pick counts against). ``confidence`` is
+    "clear" only if a strict majority agrees (> ``CLEAR_MIN_AGREEMENT``: a
+    3-3 split is not clear), the stability at the recommended k is >=
+    ``CLEAR_MIN_STABILITY`` (0.8, ARI's usual "good agreement" level), the
+    best-fit silhouette there is >= ``CLEAR_MIN_SILHOUETTE`` (0.25, Kaufman &
+    Rousseeuw's "no substantial structure" bound) and more than one k was
+    swept; otherwise "uncertain".
+    """
+    if len(fits) == 0 or "k" not in fits:
+        by_k = pd.DataFrame({"k": []})
+        fits = pd.DataFrame({"k": [], "init": [], "seed": [], "inertia": []})
+    else:
+        fits = fits[pd.notna(fits["k"])].copy()
+        fits["k"] = fits["k"].astype(int)
+        for col in ("init", "seed"):
+            if col not in fits.columns:
+                fits[col] = 0
+        by_k = criteria_by_k(fits) if len(fits) else pd.DataFrame({"k": []})
+    ks_swept = sorted(int(k) for k in by_k["k"])
+
+    per_k_stab = stability_by_k(stability)
+    stab_of = dict(
+        zip(per_k_stab["k"].astype(int), per_k_stab["stability_mean"].astype(float), strict=True)
+    )
+
+    rows = [
+        _elbow_row(fits, by_k),
+        _extreme_row(by_k, "silhouette", True, "silhouette"),
+        _extreme_row(by_k, "calinski_harabasz", True, "Calinski-Harabasz"),
+        _extreme_row(by_k, "davies_bouldin", False, "Davies-Bouldin"),
+        _gap_row(gap),
+        _stability_row(per_k_stab),
+    ]
+    labels_row = _labels_row(by_k)
+    if labels_row is not None:
+        rows.append(labels_row)
+
+    votes = {r["criterion"]: r["k"] for r in rows if r["criterion"] in LABEL_FREE_CRITERIA}
+    counts = Counter(k for k in votes.values() if k is not None)
+    n_criteria = len(LABEL_FREE_CRITERIA)
+
+    def stab_key(k: int) -> float:
+        s = stab_of.get(k, np.nan)
+        return float(s) if np.isfinite(s) else -np.inf
+
+    if counts:
+        rec = min(counts, key=lambda k: (-counts[k], -stab_key(k), k))
+        agree = [c for c, k in votes.items() if k == rec]
+        reason = f"{len(agree)} of {n_criteria} criteria pick k={rec} ({', '.join(agree)})"
+    elif ks_swept:
+        rec = min(ks_swept, key=lambda k: (-stab_key(k), k))
+        agree = []
+        reason = f"no criterion could pick a k; fell back to the most stable k={rec}"
+    else:
+        rec, agree, reason = None, [], "no fits"
+
+    stab = stab_of.get(rec, np.nan) if rec is not None else np.nan
+    reason += f"; mean pairwise ARI {stab:.2f}" if np.isfinite(stab) else "; stability unknown"
+    others = sorted(k for k in counts if k != rec)
+    if others:
+        reason += "; other picks: k=" + ", ".join(str(k) for k in others)
+    if len(ks_swept) == 1:
+        reason += "; only one k was swept"
+    fraction = len(agree) / n_criteria
+    sil = np.nan
+    if rec is not None and "silhouette" in by_k:
+        hit = by_k.loc[by_k["k"] == rec, "silhouette"]
+        sil = float(hit.iloc[0]) if len(hit) else np.nan
+    if np.isfinite(sil) and sil < CLEAR_MIN_SILHOUETTE:
+        reason += f"; silhouette {sil:.2f} < {CLEAR_MIN_SILHOUETTE:g} (weak structure)"
+    clear = (
+        rec is not None
+        and len(ks_swept) > 1
+        and fraction > CLEAR_MIN_AGREEMENT
+        and np.isfinite(stab)
+        and stab >= CLEAR_MIN_STABILITY
+        and np.isfinite(sil)
+        and sil >= CLEAR_MIN_SILHOUETTE
+    )
+    rec_row = _row("recommended", rec, fraction, np.nan, reason)
+    rec_row["confidence"] = "clear" if clear else "uncertain"
+    rows.append(rec_row)
+
+    out = pd.DataFrame(rows, columns=_CHOICE_COLUMNS)
+    out["k"] = out["k"].astype("Int64")
+    out["uses_labels"] = out["uses_labels"].astype(bool)
+    return out
