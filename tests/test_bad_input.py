@@ -104,6 +104,11 @@ CASES = {
         {"data.csv": IRIS_CSV},
         ["'label'", "text", "feature_columns"],
     ),
+    "strings-among-numbers": (
+        file_config(),
+        {"data.csv": "a,b\n1.5,2\n2.5,abc\n3.5,4\n"},
+        ["'b'", "holds text (e.g. 'abc')"],
+    ),
     "missing-values": (
         file_config(label_column="label"),
         {"data.csv": IRIS_CSV.replace("\n3.5,", "\n,", 1)},

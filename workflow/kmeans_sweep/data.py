@@ -209,8 +209,9 @@ def load_file(name: str, spec: dict) -> Dataset:
         if pd.api.types.is_bool_dtype(series):
             frame[col] = series.astype(np.float64)
         elif not pd.api.types.is_numeric_dtype(series):
-            sample = series.dropna()
-            example = f" (e.g. {str(sample.iloc[0])!r})" if len(sample) else ""
+            numeric = pd.to_numeric(series, errors="coerce")
+            offending = series[numeric.isna() & series.notna()]
+            example = f" (e.g. {str(offending.iloc[0])!r})" if len(offending) else ""
             raise DataError(
                 f"{where}: column {col!r} in '{path}' holds text{example}, not numbers; "
                 f"list the numeric columns in datasets.{name}.feature_columns"

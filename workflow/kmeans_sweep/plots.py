@@ -36,10 +36,16 @@ def _mean_band(fits: pd.DataFrame, metric: str) -> dict[str, pd.DataFrame]:
     return out
 
 
-def _draw_lines(ax, bands, *, label_suffix=""):
+def _draw_lines(ax, bands):
     for i, (init, stats) in enumerate(bands.items()):
         color = _color(init, i)
         n = int(stats["count"].max())
+        if n == 1:
+            label = f"{init} (1 seed)"
+        elif (stats["std"].fillna(0) == 0).all():
+            label = f"{init} (the same for all {n} seeds)"
+        else:
+            label = f"{init} (mean of {n} seeds)"
         ax.plot(
             stats.index,
             stats["mean"],
@@ -47,7 +53,7 @@ def _draw_lines(ax, bands, *, label_suffix=""):
             color=color,
             ms=4,
             lw=1.8,
-            label=f"{init} (mean of {n} seed{'s' if n > 1 else ''}){label_suffix}",
+            label=label,
         )
         if n > 1:
             lo = stats["mean"] - stats["std"].fillna(0)

@@ -7,6 +7,7 @@ rule gap_statistic:
         "logs/{dataset}/gap_statistic.log",
     benchmark:
         "benchmarks/{dataset}/gap_statistic.tsv"
+    priority: 10  # needs only the prepared data: start it early, beside the first fits
     conda:
         "../envs/kmeans-sweep.yaml"
     params:
@@ -55,6 +56,8 @@ rule choose_k:
         ),
     log:
         "logs/{dataset}/choose_k.log",
+    benchmark:
+        "benchmarks/{dataset}/choose_k.tsv"
     conda:
         "../envs/kmeans-sweep.yaml"
     params:

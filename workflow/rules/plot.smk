@@ -34,6 +34,8 @@ rule plot_sweep:
         ),
     log:
         "logs/{dataset}/plot_sweep.log",
+    benchmark:
+        "benchmarks/{dataset}/plot_sweep.tsv"
     conda:
         "../envs/kmeans-sweep.yaml"
     params:
