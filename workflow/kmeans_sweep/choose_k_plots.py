@@ -4,8 +4,6 @@ the same directory, then ``os.replace``) and closes its figure."""
 from __future__ import annotations
 
 import os
-import tempfile
-from pathlib import Path
 
 import matplotlib
 
@@ -18,43 +16,17 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 from sklearn.metrics import silhouette_samples
 
-try:  # imported as part of the kmeans_sweep package
-    from .choose_k import criteria_by_k, informative_inits, stability_by_k
-except ImportError:  # module directory itself on sys.path
-    from choose_k import criteria_by_k, informative_inits, stability_by_k  # type: ignore
+from .choose_k import criteria_by_k, informative_inits, stability_by_k
+from .io import save_figure
+from .plots import init_color
 
-__all__ = ["plot_criteria", "plot_silhouette_diagram", "plot_stability", "save_figure"]
+__all__ = ["plot_criteria", "plot_silhouette_diagram", "plot_stability"]
 
 DPI = 150
 _MEAN_COLOR = "tab:blue"
 _BEST_COLOR = "black"
 _PICK_COLOR = "tab:red"
 _REC_COLOR = "gold"
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def save_figure(fig: plt.Figure, path: str | os.PathLike) -> None:
-    """Save ``fig`` to ``path`` atomically at :data:`DPI` and close it."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        suffix = path.suffix or ".png"
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
-        os.close(fd)
-        try:
-            fig.savefig(tmp, dpi=DPI, format=suffix.lstrip("."))
-            os.chmod(tmp, 0o666 & ~_umask())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    finally:
-        plt.close(fig)
 
 
 def _choice_lookup(choice: pd.DataFrame | None) -> tuple[dict[str, int | None], str, str]:
@@ -110,6 +82,7 @@ def plot_criteria(
     choice: pd.DataFrame | None,
     path: str | os.PathLike,
     title: str = "Choosing k",
+    dpi: int = DPI,
 ) -> None:
     """Small multiples of every criterion vs k with each panel's pick and the
     recommended k highlighted."""
@@ -254,24 +227,25 @@ def plot_criteria(
     if note:
         head += f"\n{note}"
     fig.suptitle(head, fontsize=13)
-    save_figure(fig, path)
+    save_figure(fig, path, dpi)
 
 
 def plot_stability(
     stability: pd.DataFrame,
     path: str | os.PathLike,
     title: str = "Seed stability",
+    dpi: int = DPI,
 ) -> None:
     """Mean pairwise ARI between seeds vs k, one line (± sd band) per init."""
     fig, ax = plt.subplots(figsize=(8, 5), layout="constrained")
     st = stability.dropna(subset=["stability_mean"]) if stability is not None else None
     if st is None or len(st) == 0:
         _empty(ax, title, "no stability values\n(needs ≥ 2 seeds per k and init)")
-        save_figure(fig, path)
+        save_figure(fig, path, dpi)
         return
     informative = set(informative_inits(st))
-    colors = plt.get_cmap("tab10")
     for i, (init, s) in enumerate(st.groupby("init", sort=True)):
+        color = init_color(str(init), i)
         s = s.sort_values("k")
         k = s["k"].to_numpy(dtype=int)
         m = s["stability_mean"].to_numpy(dtype=float)
@@ -281,11 +255,11 @@ def plot_stability(
             k,
             np.clip(m - sd, -0.5, 1.02),
             np.clip(m + sd, -0.5, 1.02),
-            color=colors(i),
+            color=color,
             alpha=0.15,
             lw=0,
         )
-        ax.plot(k, m, color=colors(i), marker="o", ms=4, lw=1.6, label=label)
+        ax.plot(k, m, color=color, marker="o", ms=4, lw=1.6, label=label)
     lo = min(0.0, float(np.nanmin(st["stability_mean"] - st["stability_std"].fillna(0))))
     ax.set_ylim(max(lo, -0.5), 1.02)
     ax.axhline(1.0, color="0.5", lw=0.8, ls=":")
@@ -301,7 +275,7 @@ def plot_stability(
         fontsize=9,
         color="0.3",
     )
-    save_figure(fig, path)
+    save_figure(fig, path, dpi)
 
 
 def plot_silhouette_diagram(
@@ -313,6 +287,7 @@ def plot_silhouette_diagram(
     sample_size: int | None = None,
     random_state: int = 0,
     title: str = "Silhouette diagram",
+    dpi: int = DPI,
 ) -> None:
     """Per-sample silhouettes sorted within each cluster, one band per cluster,
     mean as a red dashed line (as in scikit-learn's silhouette-analysis example).
@@ -340,7 +315,7 @@ def plot_silhouette_diagram(
             f"silhouette undefined: {clusters.size} cluster(s) for "
             f"{labels.size} points\n(needs 2 ≤ clusters ≤ n − 1)",
         )
-        save_figure(fig, path)
+        save_figure(fig, path, dpi)
         return
     values = silhouette_samples(X, labels)
     mean = float(values.mean())
@@ -367,4 +342,4 @@ def plot_silhouette_diagram(
     fig.legend(loc="outside lower center", frameon=False)
     ax.grid(axis="x", alpha=0.3)
     ax.set_title(head)
-    save_figure(fig, path)
+    save_figure(fig, path, dpi)

@@ -24,7 +24,8 @@ STYLE = {
 }
 
 
-def _color(init: str, i: int) -> str:
+def init_color(init: str, i: int) -> str:
+    """The colour of an init method, the same in every plot."""
     return INIT_COLORS.get(init, f"C{i + 3}")
 
 
@@ -38,7 +39,7 @@ def _mean_band(fits: pd.DataFrame, metric: str) -> dict[str, pd.DataFrame]:
 
 def _draw_lines(ax, bands):
     for i, (init, stats) in enumerate(bands.items()):
-        color = _color(init, i)
+        color = init_color(init, i)
         n = int(stats["count"].max())
         if n == 1:
             label = f"{init} (1 seed)"

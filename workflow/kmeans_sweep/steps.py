@@ -185,8 +185,13 @@ def choose_k(
     rec = choice[choice["criterion"] == "recommended"].iloc[0]
     log.info("recommended k=%s (%s): %s", rec["k"], rec["confidence"], rec["note"])
 
-    CP.plot_criteria(fits, gap, stability, choice, out_criteria, title=f"{dataset}: choosing k")
-    CP.plot_stability(stability, out_stability_plot, title=f"{dataset}: stability across seeds")
+    dpi = plots["dpi"]
+    CP.plot_criteria(
+        fits, gap, stability, choice, out_criteria, title=f"{dataset}: choosing k", dpi=dpi
+    )
+    CP.plot_stability(
+        stability, out_stability_plot, title=f"{dataset}: stability across seeds", dpi=dpi
+    )
     X = np.load(X_path, allow_pickle=False)
     ks = sorted(fits["k"].unique())
     rec_k = int(rec["k"])
@@ -206,6 +211,7 @@ def choose_k(
             tmp_dir / f"silhouette_k{k}.png",
             sample_size=silhouette_sample_size,
             title=f"{dataset}: silhouette diagram, k={k}{note}, {key[1]} seed {key[2]}",
+            dpi=dpi,
         )
     if out_dir.exists():
         import shutil
