@@ -139,3 +139,49 @@ def test_injected_failure(iris):
     X, y = iris
     with pytest.raises(RuntimeError, match="injected failure"):
         run_fits(X, y, FITS[:3], SETTINGS, "iris", FitCache(None), fail_on="iris:2:k-means++:1")
+
+
+def test_label_scores_match_sklearn():
+    rng = np.random.RandomState(3)
+    cases = [
+        (rng.randint(0, 4, 500), rng.randint(0, 6, 500)),
+        (rng.randint(0, 3, 200), np.zeros(200, int)),  # one cluster
+        (np.zeros(50, int), np.zeros(50, int)),  # one class, one cluster
+        (np.r_[np.zeros(25, int), np.ones(25, int)], np.r_[np.zeros(25, int), np.ones(25, int)]),
+        (np.array(list("abcab" * 20)), rng.randint(0, 9, 100) * 3),  # strings, gaps in codes
+    ]
+    for truth, pred in cases:
+        got = fitting.label_scores(fitting.encode(truth), fitting.encode(pred))
+        h, c, v = metrics.homogeneity_completeness_v_measure(truth, pred)
+        expected = {
+            "homogeneity": h,
+            "completeness": c,
+            "v_measure": v,
+            "ari": metrics.adjusted_rand_score(truth, pred),
+            "ami": metrics.adjusted_mutual_info_score(truth, pred),
+        }
+        for key, value in expected.items():
+            # AMI near 0 is a difference of two nearly equal numbers: compare absolutely there
+            assert got[key] == pytest.approx(value, rel=1e-12, abs=1e-12), key
+
+
+def test_encode():
+    codes, counts = fitting.encode(np.array([5, 2, 5, 9]))
+    assert codes.tolist() == [1, 0, 1, 2] and counts.tolist() == [1, 2, 1]
+    codes, counts = fitting.encode(np.array(["b", "a", "b"]))
+    assert codes.tolist() == [1, 0, 1] and counts.tolist() == [1, 2]
+
+
+def test_expected_mutual_information_matches_sklearn():
+    from sklearn.metrics.cluster._expected_mutual_info_fast import (
+        expected_mutual_information as sklearn_emi,
+    )
+
+    rng = np.random.RandomState(0)
+    for n, nc, nk in [(20, 2, 3), (500, 4, 6), (1797, 10, 20), (60_000, 12, 16)]:
+        table = np.bincount(
+            rng.randint(0, nc, n) * nk + rng.randint(0, nk, n), minlength=nc * nk
+        ).reshape(nc, nk)
+        assert fitting.expected_mutual_information(table, n) == pytest.approx(
+            sklearn_emi(table, n), rel=1e-10
+        )
