@@ -559,3 +559,17 @@ def test_plots_degenerate_inputs(tmp_path):
     )
     assert_png_ok(tmp_path / "stab.png")
     assert plt.get_fignums() == []
+
+
+def test_recommendation_at_the_edge_of_the_sweep_is_uncertain():
+    """The same picks as a clear case, but the k is the largest one swept."""
+    ks = [2, 3, 4, 5]
+    fits = _hand_fits(
+        ks, silhouette=[0.3, 0.4, 0.5, 0.6], ch=[10, 20, 40, 50], db=[2.0, 1.4, 0.9, 0.5]
+    )
+    gap = _gap_table(ks, [0.1, 0.2, 0.3, 0.8], [0.01] * 4)
+    stab = {2: 0.5, 3: 0.6, 4: 0.7, 5: 0.9}
+    rows = by_criterion(ck.choose_k(fits, gap, _hand_stability(stab)))
+    assert rows.loc["recommended", "k"] == 5
+    assert rows.loc["recommended", "confidence"] == "uncertain"
+    assert "largest k swept" in rows.loc["recommended", "note"]

@@ -38,9 +38,10 @@ def test_calinski_harabasz_davies_bouldin_match_sklearn():
     X, _ = make_blobs(300, n_features=5, centers=4, random_state=0)
     rng = np.random.RandomState(0)
     for labels in (rng.randint(0, 5, 300), np.r_[np.zeros(299, int), 1]):
-        ch, db = fitting.calinski_harabasz_davies_bouldin(X, labels)
-        assert ch == pytest.approx(metrics.calinski_harabasz_score(X, labels), rel=1e-10)
-        assert db == pytest.approx(metrics.davies_bouldin_score(X, labels), rel=1e-10)
+        for block in (7, 65536):  # several row blocks, or one
+            ch, db = fitting.calinski_harabasz_davies_bouldin(X, labels, block=block)
+            assert ch == pytest.approx(metrics.calinski_harabasz_score(X, labels), rel=1e-10)
+            assert db == pytest.approx(metrics.davies_bouldin_score(X, labels), rel=1e-10)
 
 
 def test_silhouette_base_samples_large_data_reproducibly():

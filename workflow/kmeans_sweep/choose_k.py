@@ -579,8 +579,9 @@ def choose_k(
     3-3 split is not clear), the stability at the recommended k is >=
     ``CLEAR_MIN_STABILITY`` (0.8, ARI's usual "good agreement" level), the
     best-fit silhouette there is >= ``CLEAR_MIN_SILHOUETTE`` (0.25, Kaufman &
-    Rousseeuw's "no substantial structure" bound) and more than one k was
-    swept; otherwise "uncertain".
+    Rousseeuw's "no substantial structure" bound), more than one k was swept
+    and the recommended k is not the largest one swept (the curves may go on
+    improving beyond it); otherwise "uncertain".
     """
     if len(fits) == 0 or "k" not in fits:
         by_k = pd.DataFrame({"k": []})
@@ -637,6 +638,9 @@ def choose_k(
         reason += "; other picks: k=" + ", ".join(str(k) for k in others)
     if len(ks_swept) == 1:
         reason += "; only one k was swept"
+    at_edge = rec is not None and len(ks_swept) > 1 and rec == max(ks_swept)
+    if at_edge:
+        reason += f"; k={rec} is the largest k swept, so a larger k may score better still"
     fraction = len(agree) / n_criteria
     sil = np.nan
     if rec is not None and "silhouette" in by_k:
@@ -652,6 +656,7 @@ def choose_k(
         and stab >= CLEAR_MIN_STABILITY
         and np.isfinite(sil)
         and sil >= CLEAR_MIN_SILHOUETTE
+        and not at_edge
     )
     rec_row = _row("recommended", rec, fraction, np.nan, reason)
     rec_row["confidence"] = "clear" if clear else "uncertain"
