@@ -89,8 +89,11 @@ def timed(cmd, cwd=None, env=None) -> tuple[float, subprocess.CompletedProcess]:
     return elapsed, proc
 
 
+CONFIG = REPO / "config.yaml"
+
+
 def default_config() -> dict:
-    return yaml.safe_load((REPO / "config.yaml").read_text())
+    return yaml.safe_load(CONFIG.read_text())
 
 
 def workdir(config: dict) -> Path:
@@ -227,11 +230,16 @@ def scale(cores: int) -> None:
 
 
 def main(argv=None) -> None:
+    global CONFIG
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cores", type=int, default=os.cpu_count())
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--skip-scale", action="store_true", help="skip the 1M-point run")
+    parser.add_argument(
+        "--config", type=Path, default=CONFIG, help="the sweep to time (default: config.yaml)"
+    )
     args = parser.parse_args(argv)
+    CONFIG = args.config.resolve()
     print(f"kmeans-sweep benchmark, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores")
     result = overhead(args.cores, args.repeats)
     incremental(result, args.cores)
