@@ -138,7 +138,8 @@ def overhead(cores: int, repeats: int) -> dict:
     }
     n_fits = len(sweep["k"]) * len(sweep["init"]) * len(sweep["seeds"])
     print(
-        f"== 1. default sweep: {n_fits} fits of {ds['source']}, {cores} cores, {repeats} runs each"
+        f"== 1. the sweep of {CONFIG.name}: {n_fits} fits of {ds['source']}, "
+        f"{cores} cores, {repeats} runs each"
     )
     ref_times, wf_times = [], []
     last = None
