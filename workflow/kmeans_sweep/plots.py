@@ -199,18 +199,22 @@ def plot_clusters_pca(
             layout="constrained",
             squeeze=False,
         )
+
+        def points(ax, colours):
+            ax.scatter(
+                P[:, 0],
+                P[:, 1],
+                c=colours[idx] % cmap.N,
+                cmap=cmap,
+                vmin=0,
+                vmax=cmap.N - 1,
+                s=6 if len(idx) > 3000 else 12,
+                alpha=0.8,
+                lw=0,
+            )
+
         ax = axes[0, 0]
-        ax.scatter(
-            P[:, 0],
-            P[:, 1],
-            c=labels[idx] % cmap.N,
-            cmap=cmap,
-            vmin=0,
-            vmax=cmap.N - 1,
-            s=6 if len(idx) > 3000 else 12,
-            alpha=0.8,
-            lw=0,
-        )
+        points(ax, labels)
         ax.scatter(
             C[:, 0],
             C[:, 1],
@@ -235,17 +239,7 @@ def plot_clusters_pca(
         ax.legend(loc="best", fontsize=8)
         if y is not None:
             ax2 = axes[0, 1]
-            ax2.scatter(
-                P[:, 0],
-                P[:, 1],
-                c=y[idx] % cmap.N,
-                cmap=cmap,
-                vmin=0,
-                vmax=cmap.N - 1,
-                s=6 if len(idx) > 3000 else 12,
-                alpha=0.8,
-                lw=0,
-            )
+            points(ax2, y)
             ax2.set_title(f"true classes ({len(np.unique(y))})")
             ax2.sharex(ax)
             ax2.sharey(ax)
