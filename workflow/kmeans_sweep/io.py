@@ -55,10 +55,10 @@ def save_figure(fig, path, dpi: int) -> None:
     plt.close(fig)
 
 
-def load_prepared(prefix_x, prefix_y):
+def load_prepared(x_path, y_path):
     """Load a prepared matrix and its labels (None when the dataset has none)."""
-    X = np.load(prefix_x, allow_pickle=False)
-    y = np.load(prefix_y, allow_pickle=False)
+    X = np.load(x_path, allow_pickle=False)
+    y = np.load(y_path, allow_pickle=False)
     return X, (y if len(y) else None)
 
 
