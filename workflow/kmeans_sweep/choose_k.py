@@ -20,6 +20,8 @@ import pandas as pd
 from sklearn.cluster import KMeans
 from threadpoolctl import threadpool_limits
 
+from .fitting import ari_from_sums
+
 __all__ = [
     "CLEAR_MIN_AGREEMENT",
     "CLEAR_MIN_SILHOUETTE",
@@ -280,15 +282,7 @@ def _ari_coded(a: _Coded, b: _Coded) -> float:
     if n != b.codes.size:
         raise ValueError("labelings must have the same length")
     table = np.bincount(a.codes * b.n_classes + b.codes, minlength=a.n_classes * b.n_classes)
-    sum_squares = int(np.dot(table, table))
-    # Same pair-confusion arithmetic as sklearn, in Python ints (no overflow).
-    tp = sum_squares - n
-    fp = b.sum_sq - sum_squares
-    fn = a.sum_sq - sum_squares
-    tn = n * n - fp - fn - sum_squares
-    if fn == 0 and fp == 0:
-        return 1.0
-    return 2.0 * (tp * tn - fn * fp) / ((tp + fn) * (fn + tn) + (tp + fp) * (fp + tn))
+    return ari_from_sums(n, int(np.dot(table, table)), a.sum_sq, b.sum_sq)
 
 
 def adjusted_rand_index(a: np.ndarray, b: np.ndarray) -> float:

@@ -107,6 +107,17 @@ def expected_mutual_information(table: np.ndarray, n: int) -> float:
     return float(term.sum())
 
 
+def ari_from_sums(n: int, sum_sq: int, sq_a: int, sq_b: int) -> float:
+    """Adjusted Rand index from the sums of squared contingency cells (``sum_sq``) and of
+    squared cluster sizes of each labelling: sklearn's pair-confusion arithmetic, in exact
+    Python ints (no overflow on large n)."""
+    tp, fp, fn = sum_sq - n, sq_b - sum_sq, sq_a - sum_sq
+    tn = n * n - fp - fn - sum_sq
+    if fn == 0 and fp == 0:
+        return 1.0
+    return 2.0 * (tp * tn - fn * fp) / ((tp + fn) * (fn + tn) + (tp + fp) * (fp + tn))
+
+
 def label_scores(truth: tuple[np.ndarray, np.ndarray], pred: tuple[np.ndarray, np.ndarray]) -> dict:
     """Homogeneity, completeness, V-measure, ARI and AMI from one contingency table.
 
@@ -125,15 +136,12 @@ def label_scores(truth: tuple[np.ndarray, np.ndarray], pred: tuple[np.ndarray, n
     completeness = mi / h_pred if h_pred else 1.0
     hc = homogeneity + completeness
     v_measure = 0.0 if hc == 0.0 else 2.0 * homogeneity * completeness / hc
-    # adjusted Rand index: sklearn's pair-confusion arithmetic, in exact Python ints
-    sum_sq = int(np.dot(table.ravel(), table.ravel()))
-    sq_true, sq_pred = int(np.dot(t_counts, t_counts)), int(np.dot(p_counts, p_counts))
-    tp, fp, fn = sum_sq - n, sq_pred - sum_sq, sq_true - sum_sq
-    tn = n * n - fp - fn - sum_sq
-    if fn == 0 and fp == 0:
-        ari = 1.0
-    else:
-        ari = 2.0 * (tp * tn - fn * fp) / ((tp + fn) * (fn + tn) + (tp + fp) * (fp + tn))
+    ari = ari_from_sums(
+        n,
+        int(np.dot(table.ravel(), table.ravel())),
+        int(np.dot(t_counts, t_counts)),
+        int(np.dot(p_counts, p_counts)),
+    )
     # adjusted mutual information (arithmetic normalisation), with sklearn's special cases
     if nc == nk == 1:
         ami = 1.0

@@ -62,6 +62,10 @@ def _draw_lines(ax, bands):
             ax.fill_between(stats.index, lo, hi, color=color, alpha=0.18, lw=0)
 
 
+def _footnote(ax, text: str) -> None:
+    ax.annotate(text, xy=(0.01, 0.01), xycoords="axes fraction", fontsize=8, color="0.4")
+
+
 def _int_ticks(ax, ks):
     ks = sorted(ks)
     step = max(1, len(ks) // 20)
@@ -112,13 +116,7 @@ def plot_elbow(fits: pd.DataFrame, path, *, dataset: str, dpi=150, width=8, heig
         h1, l1 = ax.get_legend_handles_labels()
         h2, l2 = ax2.get_legend_handles_labels()
         ax.legend(h1 + h2, l1 + l2, loc="upper right", fontsize=8, framealpha=0.9)
-        ax.annotate(
-            "band: ±1 std over seeds",
-            xy=(0.01, 0.01),
-            xycoords="axes fraction",
-            fontsize=8,
-            color="0.4",
-        )
+        _footnote(ax, "band: ±1 std over seeds")
         save_figure(fig, path, dpi)
 
 
@@ -146,13 +144,7 @@ def plot_silhouette(fits: pd.DataFrame, path, *, dataset: str, dpi=150, width=8,
         ax.set_title(f"{dataset}: silhouette vs k{sub}")
         _int_ticks(ax, by_k.index)
         ax.legend(loc="best", fontsize=8, framealpha=0.9)
-        ax.annotate(
-            "higher is better; band: ±1 std over seeds",
-            xy=(0.01, 0.01),
-            xycoords="axes fraction",
-            fontsize=8,
-            color="0.4",
-        )
+        _footnote(ax, "higher is better; band: ±1 std over seeds")
         save_figure(fig, path, dpi)
 
 
