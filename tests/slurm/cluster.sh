@@ -109,7 +109,9 @@ daemon_pid() {
     pid=$(<"$f")
     [[ $pid =~ ^[0-9]+$ ]] || return 1
     [[ -r /proc/$pid/comm ]] || return 1
-    [[ $(</proc/"$pid"/comm) == "$(daemon_comm "$1")" ]] || return 1
+    local comm; comm=$(</proc/"$pid"/comm)
+    # setpriv: our wrapper for munged, just before it execs the daemon
+    [[ $comm == "$(daemon_comm "$1")" || $comm == setpriv ]] || return 1
     echo "$pid"
 }
 
@@ -121,12 +123,34 @@ any_daemon_alive() {
     return 1
 }
 
-# start "$name" "$cmd..." : run in the foreground mode of the daemon, in background
+# process $1 exists and is not a zombie (whatever its name)
+pid_running() {
+    local stat
+    stat=$(<"/proc/$1/stat") 2>/dev/null || return 1
+    stat=${stat##*) }   # fields after "(comm) "; the first is the state
+    [[ -n $stat && ${stat:0:1} != Z && ${stat:0:1} != X ]]
+}
+
+# start "$name" "$cmd..." : run in the foreground mode of the daemon, in background.
+# The background pid is a bash subshell, then maybe a wrapper (setpriv), before it
+# becomes the daemon by exec; wait for that, so that daemon_alive (which checks the
+# name, against pid reuse) is meaningful from here on. How long the wrapper takes
+# varies by machine (setpriv --init-groups asks NSS for the user's groups).
 spawn() {
     local name=$1; shift
+    local pid comm deadline
     "$@" >>"$LOG_DIR/$name.out" 2>&1 </dev/null &
-    echo $! >"$(pidfile "$name")"
-    disown $! 2>/dev/null || true
+    pid=$!
+    echo "$pid" >"$(pidfile "$name")"
+    disown "$pid" 2>/dev/null || true
+    deadline=$((SECONDS + START_TIMEOUT))
+    while ((SECONDS < deadline)); do
+        comm=$(<"/proc/$pid/comm") 2>/dev/null || comm=""
+        [[ $comm == "$(daemon_comm "$name")" ]] && return 0
+        pid_running "$pid" || fail_with_log "$name" "$name exited during startup"
+        sleep 0.05
+    done
+    fail_with_log "$name" "$name (pid $pid) still named '$comm' after ${START_TIMEOUT}s, not $(daemon_comm "$name")"
 }
 
 fail_with_log() {
