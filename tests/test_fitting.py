@@ -8,8 +8,9 @@ from sklearn import metrics
 from sklearn.datasets import load_iris, make_blobs
 from sklearn.preprocessing import StandardScaler
 
-from kmeans_sweep import fitting
-from kmeans_sweep.fitting import FitCache, run_fits
+from kmeans_sweep import fitting, scores
+from kmeans_sweep.cache import FitCache
+from kmeans_sweep.runner import run_fits
 
 SETTINGS = {"n_init": 1, "max_iter": 300, "silhouette_sample_size": 5000}
 
@@ -29,7 +30,7 @@ def test_silhouette_matches_sklearn_including_singletons():
         np.r_[np.zeros(59, int), 1],  # a singleton cluster scores 0
         np.r_[np.full(30, 7), np.full(30, 3)],  # arbitrary label values
     ):
-        ours = fitting.silhouette_samples_precomputed(D, labels)
+        ours = scores.silhouette_samples_precomputed(D, labels)
         theirs = metrics.silhouette_samples(X, labels)
         np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
 
@@ -39,22 +40,22 @@ def test_calinski_harabasz_davies_bouldin_match_sklearn():
     rng = np.random.RandomState(0)
     for labels in (rng.randint(0, 5, 300), np.r_[np.zeros(299, int), 1]):
         for block in (7, 65536):  # several row blocks, or one
-            ch, db = fitting.calinski_harabasz_davies_bouldin(X, labels, block=block)
+            ch, db = scores.calinski_harabasz_davies_bouldin(X, labels, block=block)
             assert ch == pytest.approx(metrics.calinski_harabasz_score(X, labels), rel=1e-10)
             assert db == pytest.approx(metrics.davies_bouldin_score(X, labels), rel=1e-10)
 
 
 def test_silhouette_base_samples_large_data_reproducibly():
     X = np.random.RandomState(0).normal(size=(500, 2))
-    a = fitting.silhouette_base(X, 100)
-    b = fitting.silhouette_base(X, 100)
+    a = scores.silhouette_base(X, 100)
+    b = scores.silhouette_base(X, 100)
     assert a.size == 100 and np.array_equal(a.index, b.index)
-    assert fitting.silhouette_base(X, 1000).index is None
+    assert scores.silhouette_base(X, 1000).index is None
 
 
 def test_fit_one_scores(iris):
     X, y = iris
-    sil = fitting.silhouette_base(X, 5000)
+    sil = scores.silhouette_base(X, 5000)
     row, labels, centers, problems = fitting.fit_one(X, y, 3, "k-means++", 0, SETTINGS, sil)
     assert problems == []
     assert centers.shape == (3, 4) and labels.shape == (150,)
@@ -68,14 +69,14 @@ def test_fit_one_scores(iris):
 
 def test_degenerate_fit_gives_null_scores_with_a_warning():
     X = np.repeat(np.array([[0.0, 0.0], [1.0, 1.0]]), 10, axis=0)  # 2 distinct points
-    sil = fitting.silhouette_base(X, 5000)
+    sil = scores.silhouette_base(X, 5000)
     row, _, _, problems = fitting.fit_one(X, None, 3, "k-means++", 0, SETTINGS, sil)
     assert row["n_clusters"] == 2  # fewer clusters than asked for
     assert any("distinct clusters" in p for p in problems)
     single = np.zeros(20, int)
-    scores, problems = fitting.score(X, single, None, sil)
-    assert np.isnan(scores["silhouette"])
-    assert np.isnan(scores["calinski_harabasz"]) and np.isnan(scores["davies_bouldin"])
+    got, problems = scores.score(X, single, None, sil)
+    assert np.isnan(got["silhouette"])
+    assert np.isnan(got["calinski_harabasz"]) and np.isnan(got["davies_bouldin"])
     assert len(problems) == 2
 
 
@@ -152,7 +153,7 @@ def test_label_scores_match_sklearn():
         (np.array(list("abcab" * 20)), rng.randint(0, 9, 100) * 3),  # strings, gaps in codes
     ]
     for truth, pred in cases:
-        got = fitting.label_scores(fitting.encode(truth), fitting.encode(pred))
+        got = scores.label_scores(scores.encode(truth), scores.encode(pred))
         h, c, v = metrics.homogeneity_completeness_v_measure(truth, pred)
         expected = {
             "homogeneity": h,
@@ -167,9 +168,9 @@ def test_label_scores_match_sklearn():
 
 
 def test_encode():
-    codes, counts = fitting.encode(np.array([5, 2, 5, 9]))
+    codes, counts = scores.encode(np.array([5, 2, 5, 9]))
     assert codes.tolist() == [1, 0, 1, 2] and counts.tolist() == [1, 2, 1]
-    codes, counts = fitting.encode(np.array(["b", "a", "b"]))
+    codes, counts = scores.encode(np.array(["b", "a", "b"]))
     assert codes.tolist() == [1, 0, 1] and counts.tolist() == [1, 2]
 
 
@@ -183,6 +184,6 @@ def test_expected_mutual_information_matches_sklearn():
         table = np.bincount(
             rng.randint(0, nc, n) * nk + rng.randint(0, nk, n), minlength=nc * nk
         ).reshape(nc, nk)
-        assert fitting.expected_mutual_information(table, n) == pytest.approx(
+        assert scores.expected_mutual_information(table, n) == pytest.approx(
             sklearn_emi(table, n), rel=1e-10
         )

@@ -20,7 +20,7 @@ import pandas as pd
 from sklearn.cluster import KMeans
 from threadpoolctl import threadpool_limits
 
-from .fitting import ari_from_sums
+from .scores import ari_from_sums
 
 __all__ = [
     "CLEAR_MIN_AGREEMENT",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -164,31 +163,7 @@ def check_config(config: dict) -> dict[str, DatasetInfo]:
     return infos
 
 
-# --- the plan: fits and chunks -----------------------------------------------------------
-
-
-def fit_grid(sweep: dict) -> list[tuple[int, str, int]]:
-    """Every (k, init, seed) of the sweep, in a fixed order (k, then init, then seed)."""
-    return [
-        (k, init, seed) for k in sweep["k"] for init in sweep["init"] for seed in sweep["seeds"]
-    ]
-
-
-def n_chunks(n_fits: int, fits_per_job: int) -> int:
-    return max(1, math.ceil(n_fits / fits_per_job))
-
-
-def chunk_fits(sweep: dict, fits_per_job: int, chunk: int) -> list[list]:
-    """The fits that job ``chunk`` runs: every n-th fit of the grid sorted by cost (k).
-
-    Dealing fits out round-robin over the sorted grid gives each job the same mix of small
-    and large k, so jobs take about the same time.
-    """
-    grid = sorted(fit_grid(sweep), key=lambda f: (f[0], f[1], f[2]))
-    n = n_chunks(len(grid), fits_per_job)
-    if not 0 <= chunk < n:
-        raise ValueError(f"chunk {chunk} out of range 0..{n - 1}")
-    return [list(f) for f in grid[chunk::n]]
+# --- values passed to jobs --------------------------------------------------------------
 
 
 def fit_settings(config: dict) -> dict:
@@ -199,6 +174,11 @@ def fit_settings(config: dict) -> dict:
         "max_iter": sweep["max_iter"],
         "silhouette_sample_size": sweep["silhouette_sample_size"],
     }
+
+
+def is_labelled(spec: dict) -> bool:
+    """Whether a dataset has true labels (every built-in one does; a file with label_column)."""
+    return not is_file_source(spec["source"]) or spec.get("label_column") is not None
 
 
 def prepare_settings(spec: dict) -> dict:

@@ -127,6 +127,17 @@ def read_centers(paths, k: int, init: str, seed: int) -> np.ndarray:
     raise KeyError(f"no centres stored for k={k} init={init} seed={seed}")
 
 
+def remove_other_files(folder, keep) -> int:
+    """Delete the files in ``folder`` that are not in ``keep``; return how many."""
+    keep = {Path(p).resolve() for p in keep}
+    removed = 0
+    for path in Path(folder).iterdir():
+        if path.is_file() and path.resolve() not in keep:
+            path.unlink()
+            removed += 1
+    return removed
+
+
 # --- scripts -------------------------------------------------------------------------------
 
 

@@ -63,19 +63,44 @@ def fit_chunk(
     out_fits,
     out_labels,
     out_centers,
+    job_name="fit job",
     fail_on=None,
 ):
-    """Run one job's fits (from the cache when known) and write rows, labels and centres."""
+    """Run one job's fits (from the cache when known) and write rows, labels and centres.
+
+    The log shows progress while it runs and, at the end, the job's estimated work (the cost
+    model, see cost.py) beside what it really took, so the estimate's error stays visible.
+    """
     import pandas as pd
 
-    from .fitting import FitCache, run_fits
+    from . import cost
+    from .cache import FitCache
+    from .runner import Progress, run_fits
 
     start = time.perf_counter()
     X, y = io.load_prepared(X_path, y_path)
-    result = run_fits(X, y, fits, settings, dataset, FitCache(cache_dir), fail_on=fail_on)
+    units = cost.fit_costs(X.shape[0], X.shape[1], fits, settings, y is not None)
+    units[0:1] += cost.job_units(X.shape[0], X.shape[1], settings["silhouette_sample_size"])
+    spu, source = cost.seconds_per_unit(cache_dir)
+    estimate = float(units.sum()) * spu
+    log.info("%s: %d fits, estimated %.2f s of work (%s)", job_name, len(fits), estimate, source)
+    progress = Progress(list(units * spu), f"{job_name}")
+    result = run_fits(
+        X, y, fits, settings, dataset, FitCache(cache_dir), fail_on=fail_on, progress=progress
+    )
     io.write_labels(result.labels, out_labels)
     io.write_centers(result.centers, out_centers)
     io.write_parquet(pd.DataFrame(result.rows), out_fits)
+    work = result.fit_seconds + result.score_seconds
+    if result.computed == len(fits):
+        cost.record(cache_dir, float(units.sum()), work)
+        log.info(
+            "%s: estimated %.2f s, took %.2f s of fitting and scoring (estimate/actual %.2f)",
+            job_name,
+            estimate,
+            work,
+            estimate / work if work else float("nan"),
+        )
     log.info(
         "%s: %d fits: %d computed, %d from the cache, in %.2f s "
         "(fitting %.2f s, scoring %.2f s including silhouette distances)",
@@ -90,7 +115,19 @@ def fit_chunk(
     return result
 
 
-def aggregate_fits(chunk_paths, *, init_order, out_fits, out_summary, out_summary_csv):
+def aggregate_fits(
+    chunk_paths,
+    *,
+    label_paths,
+    center_paths,
+    init_order,
+    out_fits,
+    out_summary,
+    out_summary_csv,
+    out_labels,
+    out_centers,
+):
+    """Combine the fit jobs' rows, labels and centres; summarise; drop other plans' files."""
     import pandas as pd
 
     from .aggregate import combine_fits, summarize
@@ -100,7 +137,17 @@ def aggregate_fits(chunk_paths, *, init_order, out_fits, out_summary, out_summar
     io.write_parquet(fits, out_fits)
     io.write_parquet(summary, out_summary)
     io.write_csv(summary, out_summary_csv)
-    log.info("%d fits, %d (k, init) groups", len(fits), len(summary))
+    io.write_labels(io.read_labels(label_paths), out_labels)
+    io.write_parquet(pd.concat([pd.read_parquet(p) for p in center_paths]), out_centers)
+    stale = io.remove_other_files(
+        Path(chunk_paths[0]).parent, [*chunk_paths, *label_paths, *center_paths]
+    )
+    log.info(
+        "%d fits, %d (k, init) groups; removed %d files of an earlier job plan",
+        len(fits),
+        len(summary),
+        stale,
+    )
     return fits, summary
 
 

@@ -4,7 +4,9 @@ localrules:
 
 rule aggregate_fits:
     input:
-        get_chunk_files("fits"),
+        fits=get_chunk_files("fits"),
+        labels=get_chunk_files("labels"),
+        centers=get_chunk_files("centers"),
     output:
         fits="results/{dataset}/fits.parquet",
         summary=report(
@@ -15,6 +17,8 @@ rule aggregate_fits:
             labels={"table": "summary per k and init"},
         ),
         summary_parquet="results/{dataset}/summary.parquet",
+        labels="results/{dataset}/labels.parquet",
+        centers="results/{dataset}/centers.parquet",
     log:
         "logs/{dataset}/aggregate_fits.log",
     conda:

@@ -21,7 +21,7 @@ rule choose_k:
         fits=rules.aggregate_fits.output.fits,
         gap=rules.gap_statistic.output[0],
         X=rules.prepare_dataset.output.X,
-        labels=get_chunk_files("labels"),
+        labels=rules.aggregate_fits.output.labels,
     output:
         csv=report(
             "results/{dataset}/choose_k.csv",

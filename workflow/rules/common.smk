@@ -1,12 +1,19 @@
 # Config validation, the sweep plan, and the input/params functions of every rule.
+import functools
+import json
+import math
+import os
 import sys
 from pathlib import Path
 
+from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
 sys.path.insert(0, str(Path(workflow.current_basedir).parent))
 
 from kmeans_sweep import config as plan  # noqa: E402
+from kmeans_sweep import cost, slurm_status  # noqa: E402
+from kmeans_sweep import plan as plan_jobs  # noqa: E402
 
 
 def _stop(message):
@@ -25,8 +32,49 @@ except plan.ConfigError as exc:
     _stop(exc)
 
 SWEEP = config["sweep"]
-N_FITS = len(SWEEP["k"]) * len(SWEEP["init"]) * len(SWEEP["seeds"])
-N_CHUNKS = plan.n_chunks(N_FITS, config["fits_per_job"])
+FIT_SETTINGS = plan.fit_settings(config)
+SECONDS_PER_UNIT, CALIBRATION = cost.seconds_per_unit(config["cache_dir"])
+JOBS_ENVVAR = "KMEANS_SWEEP_JOBS"
+
+
+def _slots():
+    """Parallel slots: --jobs (cluster jobs, or a local job limit), else --cores."""
+    if workflow.nodes:
+        return int(workflow.nodes)
+    try:
+        return int(workflow.cores)
+    except WorkflowError:  # no core count, e.g. some dry runs
+        return 1
+
+
+def jobs_per_dataset(datasets):
+    """The head process decides how many fit jobs each dataset gets and exports the numbers,
+    so that a cluster node re-parsing this file plans exactly the same jobs."""
+    if workflow.remote_exec and JOBS_ENVVAR in os.environ:
+        return json.loads(os.environ[JOBS_ENVVAR])
+    jobs = {
+        name: plan_jobs.job_count(
+            (info.n_samples, info.n_features),
+            SWEEP,
+            FIT_SETTINGS,
+            plan.is_labelled(config["datasets"][name]),
+            _slots(),
+            config["target_job_seconds"],
+            config["fits_per_job"],
+            SECONDS_PER_UNIT,
+        )
+        for name, info in datasets.items()
+    }
+    os.environ[JOBS_ENVVAR] = json.dumps(jobs)
+    return jobs
+
+
+JOBS = jobs_per_dataset(DATASETS)  # {dataset: number of fit jobs}
+slurm_status.use_adapter()  # cancelled Slurm jobs count as failed (see kmeans_sweep/slurm_status.py)
+
+
+envvars:
+    JOBS_ENVVAR,
 
 
 wildcard_constraints:
@@ -44,22 +92,42 @@ def get_prepare_settings(wildcards):
     return plan.prepare_settings(config["datasets"][wildcards.dataset])
 
 
+@functools.cache
+def dataset_plan(name):
+    """Which fits each of the dataset's fit jobs runs (computed once per dataset)."""
+    info = DATASETS[name]
+    return plan_jobs.make_plan(
+        (info.n_samples, info.n_features),
+        SWEEP,
+        FIT_SETTINGS,
+        plan.is_labelled(config["datasets"][name]),
+        JOBS[name],
+        SECONDS_PER_UNIT,
+    )
+
+
 def get_chunk_fits(wildcards):
-    return plan.chunk_fits(SWEEP, config["fits_per_job"], int(wildcards.chunk))
+    return dataset_plan(wildcards.dataset).job_fits(int(wildcards.chunk))
 
 
 def get_fit_settings(wildcards):
-    return plan.fit_settings(config)
+    return FIT_SETTINGS
+
+
+def get_fit_runtime(wildcards, attempt):
+    """Minutes a cluster fit job asks for: 3x its estimated work plus 2 minutes for start-up,
+    at least 5 minutes, times the attempt (a TIMEOUT is retried with more)."""
+    seconds = dataset_plan(wildcards.dataset).job_seconds(int(wildcards.chunk))
+    return max(5, math.ceil((3 * seconds + 120) / 60)) * attempt
 
 
 def get_chunk_files(kind):
-    """All per-job files of one kind ("fits", "labels" or "centers") of a dataset."""
+    """All fit jobs' files of one kind ("fits", "labels" or "centers") of a dataset."""
     suffix = {"fits": "", "labels": ".labels", "centers": ".centers"}[kind]
 
     def files(wildcards):
-        return [
-            f"results/{wildcards.dataset}/fits/chunk{i}{suffix}.parquet" for i in range(N_CHUNKS)
-        ]
+        n = JOBS[wildcards.dataset]
+        return [f"results/{wildcards.dataset}/fits/chunk{i}{suffix}.parquet" for i in range(n)]
 
     return files
 

@@ -1,4 +1,5 @@
-# Fits are dealt out to jobs of `fits_per_job` fits each; every finished fit also goes to a
+# The sweep is split into as many balanced jobs as there are parallel slots (by each fit's
+# estimated cost, see kmeans_sweep/plan.py); every finished fit also goes to a
 # content-addressed cache, so a config edit only computes the fits that are new.
 rule fit_chunk:
     input:
@@ -16,6 +17,7 @@ rule fit_chunk:
         "../envs/kmeans-sweep.yaml"
     resources:
         mem_mb=get_fit_mem_mb,
+        runtime=get_fit_runtime,
     params:
         fits=get_chunk_fits,
         settings=get_fit_settings,

@@ -8,8 +8,8 @@ rule plot_sweep:
         summary=rules.aggregate_fits.output.summary_parquet,
         X=rules.prepare_dataset.output.X,
         y=rules.prepare_dataset.output.y,
-        labels=get_chunk_files("labels"),
-        centers=get_chunk_files("centers"),
+        labels=rules.aggregate_fits.output.labels,
+        centers=rules.aggregate_fits.output.centers,
     output:
         elbow=report(
             "results/{dataset}/plots/elbow.png",

@@ -7,9 +7,13 @@ from kmeans_sweep.io import log_to
 
 log_to(snakemake.log[0])
 steps.aggregate_fits(
-    list(snakemake.input),
+    list(snakemake.input.fits),
+    label_paths=list(snakemake.input.labels),
+    center_paths=list(snakemake.input.centers),
     init_order=snakemake.params.init_order,
     out_fits=snakemake.output.fits,
     out_summary=snakemake.output.summary_parquet,
     out_summary_csv=snakemake.output.summary,
+    out_labels=snakemake.output.labels,
+    out_centers=snakemake.output.centers,
 )

@@ -11,7 +11,7 @@ steps.choose_k(
     fits_path=snakemake.input.fits,
     gap_path=snakemake.input.gap,
     X_path=snakemake.input.X,
-    label_paths=list(snakemake.input.labels),
+    label_paths=[snakemake.input.labels],
     plots=snakemake.params.plots,
     silhouette_sample_size=snakemake.params.silhouette_sample_size,
     out_csv=snakemake.output.csv,

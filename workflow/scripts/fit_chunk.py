@@ -18,5 +18,6 @@ steps.fit_chunk(
     out_fits=snakemake.output.fits,
     out_labels=snakemake.output.labels,
     out_centers=snakemake.output.centers,
+    job_name=f"{snakemake.wildcards.dataset} fit job {int(snakemake.wildcards.chunk) + 1}",
     fail_on=os.environ.get("KMEANS_SWEEP_FAIL_ON"),  # test hook: make one fit raise
 )

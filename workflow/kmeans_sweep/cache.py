@@ -1,0 +1,75 @@
+"""The fit cache: finished fits on disk, one small .npz per fit, named by the hash of
+everything that determines the fit (data, k, init, seed, settings, library versions, code)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger("kmeans_sweep")
+_HERE = Path(__file__).resolve().parent
+# the code that determines a fit's row: the fit itself and its scores
+CODE_HASH = hashlib.sha256(
+    b"".join((_HERE / name).read_bytes() for name in ("fitting.py", "scores.py"))
+).hexdigest()[:16]
+
+
+# --- cache --------------------------------------------------------------------------------
+
+
+def versions() -> dict:
+    import scipy
+    import sklearn
+
+    return {"sklearn": sklearn.__version__, "numpy": np.__version__, "scipy": scipy.__version__}
+
+
+class FitCache:
+    """Finished fits on disk, one small .npz per fit, named by the hash of its inputs."""
+
+    def __init__(self, root: str | os.PathLike | None):
+        self.root = Path(root) if root else None
+
+    def key(self, data_hash: str, k: int, init: str, seed: int, settings: dict) -> str:
+        ident = {
+            "data": data_hash,
+            "k": int(k),
+            "init": init,
+            "seed": int(seed),
+            "settings": {key: settings[key] for key in sorted(settings)},
+            "versions": versions(),
+            "code": CODE_HASH,
+        }
+        return hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.root / key[:2] / f"{key}.npz"
+
+    def get(self, key: str):
+        if self.root is None:
+            return None
+        path = self._path(key)
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                row = json.loads(str(z["row"]))
+                return row, z["labels"].copy(), z["centers"].copy()
+        except FileNotFoundError:
+            return None
+        except Exception as exc:  # a damaged entry is recomputed, never trusted
+            log.warning("ignoring unreadable cache entry %s (%s)", path, exc)
+            return None
+
+    def put(self, key: str, row: dict, labels: np.ndarray, centers: np.ndarray) -> None:
+        if self.root is None:
+            return
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            np.savez(fh, row=np.array(json.dumps(row)), labels=labels, centers=centers)
+        os.replace(tmp, path)

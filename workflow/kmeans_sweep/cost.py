@@ -1,0 +1,97 @@
+"""What a fit costs: a model of its work in abstract units, calibrated to seconds on this machine.
+
+The units follow the arithmetic of a fit: ``iterations x n x d x k`` for Lloyd's distance
+computations, a pass over the data per run (validation, copies, labels), the k-means++
+seeding, and the scores (silhouette on its sample: one s x s by s x k product; Calinski-Harabasz
+and Davies-Bouldin: passes over X). Relative costs, which decide how fits are shared between
+jobs, depend only on the data's shape and the config, so every process that plans the sweep
+(the head and any cluster node) gets the same plan. Seconds per unit is a single scale factor,
+calibrated from the timings that earlier fit jobs recorded in the cache directory; it decides
+how many jobs are worth starting and what runtime a cluster job asks for.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+
+ITERATIONS = 25  # typical Lloyd iterations to convergence on real data (capped by max_iter)
+PASS_UNITS = 80  # per value of X, per run: validation, centring copy, labels, inertia
+FIT_OVERHEAD_UNITS = 2e6  # per fit: estimator set-up, thread pools, bookkeeping
+SCORE_PASS_UNITS = 10  # per value of X: the two Calinski-Harabasz / Davies-Bouldin passes
+DEFAULT_SECONDS_PER_UNIT = 3e-10  # measured on this project's 2-core machine (digits, blobs)
+TIMINGS_DIR = "timings"
+HISTORY = 20  # calibrate on this many of the latest job records
+
+
+def fit_units(n: int, d: int, k: int, init: str, n_init: int, max_iter: int) -> float:
+    runs = 1 if init == "pca" else n_init
+    iterations = min(max_iter, ITERATIONS)
+    seeding = n * d * k * (2 + math.log(k)) if init == "k-means++" else n * d
+    if init == "pca":
+        seeding = n * d * min(n, d)  # the PCA itself
+    per_run = PASS_UNITS * n * d + iterations * n * d * k + seeding
+    return FIT_OVERHEAD_UNITS + runs * per_run
+
+
+def score_units(n: int, d: int, k: int, sil_size: int, labelled: bool) -> float:
+    s = min(n, sil_size)
+    silhouette = s * s * (k + 2)
+    passes = SCORE_PASS_UNITS * n * d + n * k
+    labels = 20 * n if labelled else 0
+    return silhouette + passes + labels
+
+
+def job_units(n: int, d: int, sil_size: int) -> float:
+    """Once per job: the silhouette sample's pairwise distances."""
+    s = min(n, sil_size)
+    return 2.0 * s * s * d
+
+
+def fit_costs(n: int, d: int, fits, settings: dict, labelled: bool) -> np.ndarray:
+    """Units of each (k, init, seed) in ``fits``: fitting plus scoring."""
+    sil = settings["silhouette_sample_size"]
+    out = np.empty(len(fits))
+    for i, (k, init, _seed) in enumerate(fits):
+        out[i] = fit_units(n, d, k, init, settings["n_init"], settings["max_iter"])
+        out[i] += score_units(n, d, k, sil, labelled)
+    return out
+
+
+# --- calibration: seconds per unit on this machine ------------------------------------------
+
+
+def record(cache_dir, units: float, seconds: float) -> None:
+    """Remember what a job's computed fits were estimated at and took (for calibration)."""
+    if not cache_dir or units <= 0 or seconds <= 0:
+        return
+    folder = Path(cache_dir) / TIMINGS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{time.time_ns()}-{os.getpid()}.json"
+    tmp = folder / f".{name}.tmp"
+    tmp.write_text(json.dumps({"units": units, "seconds": seconds}))
+    os.replace(tmp, folder / name)
+
+
+def seconds_per_unit(cache_dir) -> tuple[float, str]:
+    """The scale factor and where it came from: the median seconds per unit of the latest
+    recorded jobs, or the reference machine's value when nothing is recorded yet."""
+    folder = Path(cache_dir) / TIMINGS_DIR if cache_dir else None
+    if folder is None or not folder.is_dir():
+        return DEFAULT_SECONDS_PER_UNIT, "default"
+    latest = sorted(p.name for p in folder.glob("*.json"))[-HISTORY:]
+    ratios = []
+    for name in latest:
+        try:
+            rec = json.loads((folder / name).read_text())
+            ratios.append(rec["seconds"] / rec["units"])
+        except (OSError, ValueError, KeyError, ZeroDivisionError):
+            continue
+    if not ratios:
+        return DEFAULT_SECONDS_PER_UNIT, "default"
+    return float(np.median(ratios)), f"median of {len(ratios)} recorded jobs"

@@ -1,0 +1,88 @@
+"""The sweep plan: which fits exist, how many jobs run them, and which job runs which.
+
+A plan is a pure function of the config, the data's shape and the number of jobs, so the head
+process and every cluster node that re-parses the workflow derive the same fit lists.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import cost
+
+
+def fit_grid(sweep: dict) -> list[tuple[int, str, int]]:
+    """Every (k, init, seed) of the sweep, sorted, so config list order does not matter."""
+    inits, seeds = sweep["init"], sweep["seeds"]
+    return sorted((k, init, seed) for k in sweep["k"] for init in inits for seed in seeds)
+
+
+def n_jobs(
+    total_seconds: float, n_fits: int, slots: int, target_seconds: float, cap: int | None
+) -> int:
+    """As many jobs as parallel slots, fewer where a job would carry less than
+    ``target_seconds``; at least ``n_fits / cap`` when a cap on fits per job is set."""
+    n = min(slots, max(1, math.floor(total_seconds / target_seconds)))
+    if cap:
+        n = max(n, math.ceil(n_fits / cap))
+    return max(1, min(n, n_fits))
+
+
+def partition(costs: np.ndarray, n: int) -> list[list[int]]:
+    """Longest-processing-time-first: each fit, largest first, goes to the least loaded job.
+
+    Deterministic (ties go to the lower index), every fit exactly once; each job's fits are
+    returned in grid order.
+    """
+    order = sorted(range(len(costs)), key=lambda i: (-costs[i], i))
+    heap = [(0.0, j) for j in range(n)]
+    parts: list[list[int]] = [[] for _ in range(n)]
+    for i in order:
+        load, j = heapq.heappop(heap)
+        parts[j].append(i)
+        heapq.heappush(heap, (load + float(costs[i]), j))
+    return [sorted(p) for p in parts]
+
+
+@dataclass
+class Plan:
+    fits: list[tuple[int, str, int]]
+    parts: list[list[int]]
+    units: list[float]  # estimated work of each job, in cost units
+    seconds_per_unit: float
+
+    def job_fits(self, job: int) -> list[list]:
+        if not 0 <= job < len(self.parts):
+            raise ValueError(f"job {job} out of range 0..{len(self.parts) - 1}")
+        return [list(self.fits[i]) for i in self.parts[job]]
+
+    def job_seconds(self, job: int) -> float:
+        return self.units[job] * self.seconds_per_unit
+
+    def balance(self) -> float:
+        """The longest job's estimated work over the mean job's."""
+        return max(self.units) / (sum(self.units) / len(self.units))
+
+
+def job_count(shape, sweep, settings, labelled, slots, target_seconds, cap, spu) -> int:
+    """How many jobs the sweep of one dataset should be split into."""
+    fits = fit_grid(sweep)
+    n, d = shape
+    costs = cost.fit_costs(n, d, fits, settings, labelled)
+    total = float(costs.sum()) * spu
+    return n_jobs(total, len(fits), slots, target_seconds, cap)
+
+
+def make_plan(shape, sweep, settings, labelled, jobs: int, spu: float) -> Plan:
+    """The plan for one dataset split into ``jobs`` jobs (pure: no clock, no machine)."""
+    fits = fit_grid(sweep)
+    n, d = shape
+    costs = cost.fit_costs(n, d, fits, settings, labelled)
+    parts = partition(costs, jobs)
+    fixed = cost.job_units(n, d, settings["silhouette_sample_size"])
+    units = [fixed + float(costs[p].sum()) for p in parts]
+    return Plan(fits, parts, units, spu)
