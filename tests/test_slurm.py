@@ -119,13 +119,13 @@ def local_run(tmp_path_factory):
     return wf, time.monotonic() - start
 
 
-def test_slurm_profile_is_opt_in_and_sets_job_size(tmp_path, monkeypatch):
-    """A dry run: without --profile no Slurm; with it, 2000 fits per job and its resources."""
+def test_slurm_profile_is_opt_in_and_sizes_jobs_by_work(tmp_path, monkeypatch):
+    """Dry runs: without --profile no Slurm; with it, jobs of minutes of estimated work, and a
+    runtime request from each job's estimate."""
     wf = Workflow(tmp_path)
-    wf.write_config(tiny_config())  # 12 fits, fits_per_job 5 -> 3 fit jobs
-    plain = wf.run("-n")
-    plain_out = plain.stdout + plain.stderr
-    assert _job_count(plain_out, "fit_chunk") == 3
+    wf.write_config({"datasets": {"digits": {"source": "digits"}}})  # the default 570 fits
+    plain_out = "".join(wf.run("-n", "--cores", "4").stdout)
+    assert _job_count(plain_out, "fit_chunk") == 4  # one job per core
     assert "profiles/slurm" not in plain_out
     assert "Using profiles" not in plain_out
 
@@ -134,12 +134,15 @@ def test_slurm_profile_is_opt_in_and_sets_job_size(tmp_path, monkeypatch):
     out = slurm.stdout + slurm.stderr
     # the global profile and the workflow profile (profiles/default) are both used
     assert re.search(r"Using profiles \S*profiles/slurm and workflow specific profile", out)
-    assert _job_count(out, "fit_chunk") == 1  # config: fits_per_job=2000
+    assert _job_count(out, "fit_chunk") == 1  # seconds of work: less than target_job_seconds=300
     fit = out[out.index("rule fit_chunk:") :]
     fit_resources = re.search(r"resources: (.*)", fit).group(1)
-    assert "runtime=120" in fit_resources
+    assert "runtime=5," in fit_resources  # the floor: 3 x seconds of work + 2 minutes < 5 minutes
     assert "slurm_account=my-lab" in fit_resources
     assert "slurm_partition=compute" in fit_resources
+    # with little work per job, as many jobs as the profile's 100 slots allow
+    small = wf.run("-n", "--profile", str(PROFILE), "--config", "target_job_seconds=0.01")
+    assert _job_count(small.stdout + small.stderr, "fit_chunk") == 100
 
     # without the variables no account/partition is set (the plugin then guesses them); the
     # profile as Snakemake's profile parser renders it, without another dry run
@@ -151,8 +154,8 @@ def test_slurm_profile_is_opt_in_and_sets_job_size(tmp_path, monkeypatch):
         with open(PROFILE / "config.yaml") as stream:
             rendered = ProfileConfigFileParser().parse(stream)
     assert rendered["executor"] == "slurm"
-    assert rendered["config"] == ["fits_per_job=2000"]
-    assert "fit_chunk:runtime=120 * attempt" in rendered["set-resources"]
+    assert rendered["config"] == ["target_job_seconds=300"]
+    assert not any(r.startswith("fit_chunk:") for r in rendered["set-resources"])
     assert not any(r.startswith("slurm_") for r in rendered["default-resources"])
 
 
@@ -234,3 +237,148 @@ def test_failing_cluster_job_stops_the_run(slurm_cluster, tmp_path):
     wine_jobs = [log for _, log in SUBMITTED.findall(out) if "rule_fit_chunk/wine_0/" in log]
     assert len(wine_jobs) == 3, wine_jobs
     assert not wf.results("wine", "fits.parquet").exists()
+
+
+# --- many jobs at once, one of them cancelled ---------------------------------------------
+
+BLOBS = {
+    "datasets": {
+        "blobs": {"source": "blobs", "n_samples": 100_000, "n_features": 16, "centers": 6}
+    },
+    "sweep": {"k": list(range(2, 12)), "init": ["k-means++", "random"], "seeds": [0, 1, 2, 3]},
+    "choose_k": {"gap_references": 2},
+    "plots": {"dpi": 50, "width": 5, "height": 3.5},
+}
+
+
+class _Reader:
+    """Collects a process's output lines in a thread, so the test can watch it while it runs."""
+
+    def __init__(self, proc: subprocess.Popen):
+        import threading
+
+        self.lines: list[str] = []
+        self.thread = threading.Thread(target=self._read, args=(proc,), daemon=True)
+        self.thread.start()
+
+    def _read(self, proc):
+        for line in proc.stdout:
+            self.lines.append(line)
+
+    def text(self) -> str:
+        return "".join(self.lines)
+
+
+def _sacct_jobs(run_id: str) -> list[dict]:
+    out = subprocess.run(
+        [
+            "sacct",
+            "-n",
+            "-X",
+            "-P",
+            "-S",
+            "now-1hours",
+            "--name",
+            run_id,
+            "-o",
+            "JobID,State,Start,End",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    keys = ["id", "state", "start", "end"]
+    return [dict(zip(keys, line.split("|"), strict=False)) for line in out.splitlines()]
+
+
+def _max_overlap(jobs: list[dict]) -> int:
+    from datetime import datetime
+
+    events = []
+    for job in jobs:
+        if job["start"] in ("", "Unknown", "None") or job["end"] in ("", "Unknown"):
+            continue
+        events += [(datetime.fromisoformat(job["start"]), 1)]
+        events += [(datetime.fromisoformat(job["end"]), -1)]
+    running = best = 0
+    for _, step in sorted(events, key=lambda e: (e[0], e[1])):
+        running += step
+        best = max(best, running)
+    return best
+
+
+def _running_fit_job(wf: Workflow, submitted: list[tuple[str, str]]) -> str | None:
+    """A fit job's Slurm ID whose workflow log shows finished fits but not the end."""
+    for jobid, log in submitted:
+        if "rule_fit_chunk" not in log:
+            continue
+        chunk = Path(log).parent.name.rsplit("_", 1)[-1]
+        wf_log = wf.logs("blobs", f"fit_chunk{chunk}.log")
+        text = wf_log.read_text() if wf_log.exists() else ""
+        if re.search(r": [1-9]\d*/\d+ fits done", text) and "computed," not in text:
+            return jobid
+    return None
+
+
+@pytest.fixture(scope="module")
+def blobs_local(tmp_path_factory):
+    wf = Workflow(tmp_path_factory.mktemp("blobs-local"))
+    wf.write_config(BLOBS)
+    wf.run(timeout=TIMEOUT)
+    return pd.read_parquet(wf.results("blobs", "fits.parquet"))
+
+
+@pytest.mark.slurm
+def test_cancelled_job_is_retried_and_the_run_completes(slurm_cluster, blobs_local, tmp_path):
+    """80 fits of 100,000 x 16 blobs with 3 s of work per job: several jobs run at once on the
+    8-CPU test cluster; one is scancel'ed mid-run; the run still completes, without a hang,
+    and its rows equal a local run's."""
+    wf = Workflow(tmp_path)
+    wf.write_config(BLOBS)
+    cmd = [
+        *("timeout", "-s", "INT", "-k", "30", str(TIMEOUT)),
+        *(SNAKEMAKE, "-s", str(REPO / "Snakefile"), "-d", str(wf.path)),
+        *("--profile", str(PROFILE), *FAST_POLLING, "--config", "target_job_seconds=3"),
+    ]
+    proc = subprocess.Popen(
+        cmd, cwd=wf.path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    reader = _Reader(proc)
+    victim = None
+    deadline = time.monotonic() + 300
+    while victim is None and proc.poll() is None and time.monotonic() < deadline:
+        victim = _running_fit_job(wf, SUBMITTED.findall(reader.text()))
+        time.sleep(0.2)
+    assert victim, f"no fit job was seen running:\n{reader.text()[-3000:]}"
+    subprocess.run(["scancel", victim], check=True, timeout=60)
+    proc.wait(timeout=TIMEOUT + 60)
+    reader.thread.join(timeout=10)
+    out = reader.text()
+    if proc.returncode != 0:
+        raise AssertionError(f"the run failed (rc {proc.returncode}):\n{out[-6000:]}")
+
+    run_id = re.search(r"SLURM run ID: (\S+)", out).group(1)
+    jobs = _sacct_jobs(run_id)
+    states = {job["id"]: job["state"] for job in jobs}
+    assert states[victim].startswith("CANCELLED"), states
+    assert f"SLURM-job '{victim}' failed, SLURM status is: 'CANCELLED'" in out
+    fit_jobs = [
+        j
+        for j in jobs
+        if j["id"] in {i for i, log in SUBMITTED.findall(out) if "rule_fit_chunk" in log}
+    ]
+    n_planned = len(
+        {Path(log).parent.name for _, log in SUBMITTED.findall(out) if "rule_fit_chunk" in log}
+    )
+    assert n_planned >= 4, n_planned
+    assert len(fit_jobs) == n_planned + 1  # the cancelled job ran again
+    assert _max_overlap(fit_jobs) >= 4, fit_jobs
+
+    rows = pd.read_parquet(wf.results("blobs", "fits.parquet"))
+    pd.testing.assert_frame_equal(
+        rows.drop(columns=TIMING_COLUMNS), blobs_local.drop(columns=TIMING_COLUMNS)
+    )
+    # the retried job took the fits its cancelled attempt had finished from the cache
+    computed, cached = wf.fit_counts("blobs")
+    assert computed + cached == 80 and cached > 0, (computed, cached)

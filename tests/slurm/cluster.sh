@@ -12,6 +12,7 @@
 # Environment:
 #   SLURM_STATE_DIR   state dir (configs, PIDs, logs, spool, mariadb datadir); default /tmp/kmeans-sweep-slurm
 #   SLURM_PARTITION   partition name (default: debug; it is the default partition)
+#   SLURM_CPUS        CPUs the node declares (default: 8, more than the machine has: overcommitted)
 #   SLURM_DB_PORT     TCP port of the private mariadb instance (default: 33061)
 #   SLURM_START_TIMEOUT  bound in seconds for each startup stage (default: 60)
 #
@@ -182,7 +183,10 @@ wait_for() {
 write_configs() {
     local host ncpu mem_total_mb realmem
     host=$(hostname -s)
-    ncpu=$(nproc)
+    # Declare more CPUs than the machine has (SLURM_CPUS, default 8): Slurm accepts it with
+    # SlurmdParameters=config_overrides and runs that many one-CPU jobs at once (overcommitted),
+    # so tests can check that a sweep fans out over several cluster slots on a 2-core machine.
+    ncpu=${SLURM_CPUS:-8}
     mem_total_mb=$(awk '/^MemTotal:/ { printf "%d", $2 / 1024 }' /proc/meminfo)
     # RealMemory must not exceed what slurmd detects, or the node is drained.
     realmem=$((mem_total_mb * 8 / 10))
@@ -212,6 +216,7 @@ SlurmctldDebug=info
 SlurmdDebug=info
 StateSaveLocation=$SPOOL_DIR/ctld
 SlurmdSpoolDir=$SPOOL_DIR/d
+SlurmdParameters=config_overrides
 SwitchType=switch/none
 SchedulerType=sched/backfill
 # share the node between jobs by core and memory
