@@ -21,8 +21,10 @@ DEFAULT = {
 DIGITS = (1797, 64)
 
 
-def digits_plan(jobs: int, sweep=DEFAULT) -> plan.Plan:
-    return plan.make_plan(DIGITS, sweep, SETTINGS, True, jobs, cost.DEFAULT_SECONDS_PER_UNIT)
+def digits_plan(jobs: int, sweep=DEFAULT, spu=cost.DEFAULT_SECONDS_PER_UNIT) -> plan.Plan:
+    fits = plan.fit_grid(sweep)
+    costs = cost.fit_costs(*DIGITS, fits, SETTINGS, True)
+    return plan.make_plan(fits, costs, jobs, cost.job_units(*DIGITS, 5000), spu)
 
 
 # --- cost model ---------------------------------------------------------------------------
@@ -98,7 +100,7 @@ def test_plan_is_deterministic_and_ignores_config_order():
     a, b = digits_plan(8), digits_plan(8, shuffled)
     assert [a.job_fits(j) for j in range(8)] == [b.job_fits(j) for j in range(8)]
     # the seconds-per-unit scale changes job seconds, never which job runs which fit
-    c = plan.make_plan(DIGITS, DEFAULT, SETTINGS, True, 8, 1e-6)
+    c = digits_plan(8, spu=1e-6)
     assert [a.job_fits(j) for j in range(8)] == [c.job_fits(j) for j in range(8)]
     assert c.job_seconds(0) > a.job_seconds(0)
 
@@ -112,10 +114,10 @@ def test_partition_balances_unequal_costs():
 
 
 def test_default_sweep_fills_eight_cores():
-    fits = plan.fit_grid(DEFAULT)
-    n = plan.job_count(DIGITS, DEFAULT, SETTINGS, True, 8, 0.5, None, cost.DEFAULT_SECONDS_PER_UNIT)
-    assert n == 8 and len(fits) == 570
-    slurm = plan.job_count(DIGITS, DEFAULT, SETTINGS, True, 100, 300, None, 5e-10)
+    costs = cost.fit_costs(*DIGITS, plan.fit_grid(DEFAULT), SETTINGS, True)
+    n = plan.job_count(costs, 8, 0.5, None, cost.DEFAULT_SECONDS_PER_UNIT)
+    assert n == 8 and len(costs) == 570
+    slurm = plan.job_count(costs, 100, 300, None, 5e-10)
     assert slurm == 1  # the default sweep is minutes of work at most: one cluster job
 
 

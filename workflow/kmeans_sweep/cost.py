@@ -54,12 +54,17 @@ def job_units(n: int, d: int, sil_size: int) -> float:
 
 
 def fit_costs(n: int, d: int, fits, settings: dict, labelled: bool) -> np.ndarray:
-    """Units of each (k, init, seed) in ``fits``: fitting plus scoring."""
+    """Units of each (k, init, seed) in ``fits``: fitting plus scoring (the seed is free)."""
     sil = settings["silhouette_sample_size"]
+    per_kind: dict[tuple[int, str], float] = {}
     out = np.empty(len(fits))
     for i, (k, init, _seed) in enumerate(fits):
-        out[i] = fit_units(n, d, k, init, settings["n_init"], settings["max_iter"])
-        out[i] += score_units(n, d, k, sil, labelled)
+        units = per_kind.get((k, init))
+        if units is None:
+            units = fit_units(n, d, k, init, settings["n_init"], settings["max_iter"])
+            units += score_units(n, d, k, sil, labelled)
+            per_kind[(k, init)] = units
+        out[i] = units
     return out
 
 

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import cost
-
 
 def fit_grid(sweep: dict) -> list[tuple[int, str, int]]:
     """Every (k, init, seed) of the sweep, sorted, so config list order does not matter."""
@@ -55,10 +53,11 @@ class Plan:
     units: list[float]  # estimated work of each job, in cost units
     seconds_per_unit: float
 
-    def job_fits(self, job: int) -> list[list]:
+    def job_fits(self, job: int) -> list[tuple]:
         if not 0 <= job < len(self.parts):
             raise ValueError(f"job {job} out of range 0..{len(self.parts) - 1}")
-        return [list(self.fits[i]) for i in self.parts[job]]
+        fits = self.fits
+        return [fits[i] for i in self.parts[job]]
 
     def job_seconds(self, job: int) -> float:
         return self.units[job] * self.seconds_per_unit
@@ -68,21 +67,15 @@ class Plan:
         return max(self.units) / (sum(self.units) / len(self.units))
 
 
-def job_count(shape, sweep, settings, labelled, slots, target_seconds, cap, spu) -> int:
-    """How many jobs the sweep of one dataset should be split into."""
-    fits = fit_grid(sweep)
-    n, d = shape
-    costs = cost.fit_costs(n, d, fits, settings, labelled)
-    total = float(costs.sum()) * spu
-    return n_jobs(total, len(fits), slots, target_seconds, cap)
+def job_count(costs: np.ndarray, slots: int, target_seconds: float, cap, spu: float) -> int:
+    """How many jobs a dataset's sweep (fits of these estimated costs) is split into."""
+    return n_jobs(float(costs.sum()) * spu, len(costs), slots, target_seconds, cap)
 
 
-def make_plan(shape, sweep, settings, labelled, jobs: int, spu: float) -> Plan:
-    """The plan for one dataset split into ``jobs`` jobs (pure: no clock, no machine)."""
-    fits = fit_grid(sweep)
-    n, d = shape
-    costs = cost.fit_costs(n, d, fits, settings, labelled)
+def make_plan(fits, costs: np.ndarray, jobs: int, fixed_units: float, spu: float) -> Plan:
+    """The plan for one dataset split into ``jobs`` jobs (pure: no clock, no machine).
+
+    ``fixed_units`` is each job's own work besides its fits (the silhouette distances)."""
     parts = partition(costs, jobs)
-    fixed = cost.job_units(n, d, settings["silhouette_sample_size"])
-    units = [fixed + float(costs[p].sum()) for p in parts]
+    units = [fixed_units + float(costs[p].sum()) for p in parts]
     return Plan(fits, parts, units, spu)

@@ -34,6 +34,15 @@ except plan.ConfigError as exc:
 SWEEP = config["sweep"]
 FIT_SETTINGS = plan.fit_settings(config)
 SECONDS_PER_UNIT, CALIBRATION = cost.seconds_per_unit(config["cache_dir"])
+GRID = plan_jobs.fit_grid(SWEEP)  # every (k, init, seed), sorted
+
+
+@functools.cache
+def grid_costs(name):
+    """The estimated work of each fit of GRID on one dataset (cost units)."""
+    info = DATASETS[name]
+    labelled = plan.is_labelled(config["datasets"][name])
+    return cost.fit_costs(info.n_samples, info.n_features, GRID, FIT_SETTINGS, labelled)
 JOBS_ENVVAR = "KMEANS_SWEEP_JOBS"
 
 
@@ -52,18 +61,10 @@ def jobs_per_dataset(datasets):
     so that a cluster node re-parsing this file plans exactly the same jobs."""
     if workflow.remote_exec and JOBS_ENVVAR in os.environ:
         return json.loads(os.environ[JOBS_ENVVAR])
+    slots, target, cap = _slots(), config["target_job_seconds"], config["fits_per_job"]
     jobs = {
-        name: plan_jobs.job_count(
-            (info.n_samples, info.n_features),
-            SWEEP,
-            FIT_SETTINGS,
-            plan.is_labelled(config["datasets"][name]),
-            _slots(),
-            config["target_job_seconds"],
-            config["fits_per_job"],
-            SECONDS_PER_UNIT,
-        )
-        for name, info in datasets.items()
+        name: plan_jobs.job_count(grid_costs(name), slots, target, cap, SECONDS_PER_UNIT)
+        for name in datasets
     }
     os.environ[JOBS_ENVVAR] = json.dumps(jobs)
     return jobs
@@ -96,14 +97,8 @@ def get_prepare_settings(wildcards):
 def dataset_plan(name):
     """Which fits each of the dataset's fit jobs runs (computed once per dataset)."""
     info = DATASETS[name]
-    return plan_jobs.make_plan(
-        (info.n_samples, info.n_features),
-        SWEEP,
-        FIT_SETTINGS,
-        plan.is_labelled(config["datasets"][name]),
-        JOBS[name],
-        SECONDS_PER_UNIT,
-    )
+    fixed = cost.job_units(info.n_samples, info.n_features, SWEEP["silhouette_sample_size"])
+    return plan_jobs.make_plan(GRID, grid_costs(name), JOBS[name], fixed, SECONDS_PER_UNIT)
 
 
 def get_chunk_fits(wildcards):
