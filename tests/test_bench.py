@@ -41,4 +41,6 @@ def test_benchmark_runs_on_a_tiny_grid(tmp_path):
     assert "ratio" in out
     assert "one more k" in out and "4 fits computed, 8 served from the cache" in out
     assert "one more seed" in out and "6 fits computed, 12 served from the cache" in out
-    assert "planning" in out
+    assert "planning" in out and "100,000-fit grid" in out
+    assert "--cores 1 instead of 2" in out and "0 fits computed" in out
+    assert "fan-out" in out and "cost model, estimated / actual" in out

@@ -8,9 +8,12 @@
    worker per core and one BLAS/OpenMP thread each, and (b) `snakemake --cores N` from a clean
    results/ and an empty fit cache. Both start as fresh processes, so both pay their imports.
    Runs alternate, and the medians give the ratio.
-2. Incremental: after a workflow run, add one k, then one seed: wall time and fits computed.
-3. Planning: `snakemake -n` on a 10,000-fit grid.
-4. Scale: blobs with 1,000,000 x 32 points, 12 centres, k 4/8/12/16, k-means++, seeds 0 and 1:
+2. Incremental: after a workflow run, add one k, then one seed, then change --cores: wall time
+   and fits computed.
+3. Planning: `snakemake -n` on a 100,000-fit grid.
+4. Fan-out: the default sweep at --cores 8: how many fit jobs, total fit-job CPU over the largest
+   fit job's CPU (the parallelism the plan allows), and the cost model's error per job.
+5. Scale: blobs with 1,000,000 x 32 points, 12 centres, k 4/8/12/16, k-means++, seeds 0 and 1:
    peak memory per job (Snakemake's benchmark files) and scoring time as a share of fitting.
 """
 
@@ -186,15 +189,77 @@ def incremental(result: dict, cores: int) -> None:
             f"(existing fits recomputed: 0 of {n})"
         )
         n += computed
+    shutil.rmtree(path / "logs", ignore_errors=True)
+    other = 1 if cores > 1 else 2
+    t, _ = snakemake(path, "--cores", str(other))
+    computed, cached, _, _ = fit_counts(path)
+    what = "fit jobs re-split" if computed + cached else "same fit jobs, nothing rerun"
+    print(
+        f"   --cores {other} instead of {cores}: {t:5.1f} s, {computed} fits computed, "
+        f"{cached} from the cache ({what})"
+    )
     shutil.rmtree(path, ignore_errors=True)
 
 
 def planning() -> None:
     config = default_config()
-    config["sweep"].update(k=list(range(2, 102)), init=["k-means++"], seeds=list(range(100)))
+    config["sweep"].update(
+        k=list(range(2, 102)), init=["k-means++", "random"], seeds=list(range(500))
+    )
     path = workdir(config)
-    t, _ = snakemake(path, "-n", "--quiet", "rules")
-    print(f"== 3. planning: `snakemake -n` on a {100 * 100}-fit grid took {t:.1f} s")
+    small = workdir(default_config())
+    for cores in (1, 64):
+        t, _ = snakemake(path, "-n", "--quiet", "rules", "--cores", str(cores))
+        t0, _ = snakemake(small, "-n", "--quiet", "rules", "--cores", str(cores))
+        print(
+            f"== 3. planning: `snakemake -n --cores {cores}` on a 100,000-fit grid took {t:.1f} s "
+            f"(the default 570-fit grid: {t0:.1f} s); target < 10 s"
+        )
+    shutil.rmtree(path, ignore_errors=True)
+    shutil.rmtree(small, ignore_errors=True)
+
+
+def benchmark_rows(path: Path, pattern: str) -> dict[str, dict]:
+    """Snakemake's benchmark files matching ``pattern``: {job: {column: value}}."""
+    rows = {}
+    for tsv in sorted(path.glob(f"benchmarks/*/{pattern}.tsv")):
+        header, values = tsv.read_text().splitlines()[:2]
+        rows[tsv.stem] = dict(zip(header.split("\t"), values.split("\t"), strict=True))
+    return rows
+
+
+def estimate_errors(path: Path) -> list[tuple[float, float]]:
+    """(estimated, actual) seconds of work of every fit job, from their logs."""
+    pat = re.compile(r"estimated ([\d.]+) s, took ([\d.]+) s of fitting and scoring")
+    pairs = []
+    for log in sorted(path.glob("logs/*/fit_chunk*.log")):
+        pairs += [(float(a), float(b)) for a, b in pat.findall(log.read_text())]
+    return pairs
+
+
+def fan_out(cores: int = 8) -> None:
+    """The default sweep at --cores 8 (even on a smaller machine: the plan is what counts)."""
+    config = default_config()
+    path = workdir(config)
+    t, _ = snakemake(path, "--cores", str(cores))
+    jobs = benchmark_rows(path, "fit_chunk*")
+    cpu = {name: float(row["cpu_time"]) for name, row in jobs.items()}
+    print(f"== 4. fan-out: the default sweep at --cores {cores} ({t:.1f} s wall on this machine)")
+    print(
+        f"   {len(jobs)} fit jobs; fit CPU {sum(cpu.values()):.1f} s / largest job "
+        f"{max(cpu.values()):.1f} s = {sum(cpu.values()) / max(cpu.values()):.1f} "
+        f"(target: >= 8 jobs, >= 6)"
+    )
+    pairs = estimate_errors(path)
+    errors = [abs(est - act) / act for est, act in pairs if act > 0] or [float("nan")]
+    print(
+        "   cost model, estimated / actual seconds of work per job: "
+        + ", ".join(f"{est:.2f}/{act:.2f}" for est, act in pairs)
+    )
+    print(
+        f"   median error {100 * statistics.median(errors):.0f}%, "
+        f"largest {100 * max(errors):.0f}% (calibration: defaults, empty cache)"
+    )
     shutil.rmtree(path, ignore_errors=True)
 
 
@@ -204,9 +269,8 @@ def scale(cores: int) -> None:
         "blobs1m": {"source": "blobs", "n_samples": 1_000_000, "n_features": 32, "centers": 12}
     }
     config["sweep"].update(k=[4, 8, 12, 16], init=["k-means++"], seeds=[0, 1])
-    config["fits_per_job"] = 4
     path = workdir(config)
-    print("== 4. scale: blobs 1,000,000 x 32, k 4/8/12/16, k-means++, seeds 0 and 1")
+    print("== 5. scale: blobs 1,000,000 x 32, k 4/8/12/16, k-means++, seeds 0 and 1")
     t, _ = snakemake(path, "--cores", str(cores))
     _, _, fit_s, score_s = fit_counts(path)
     peaks = {}
@@ -245,6 +309,7 @@ def main(argv=None) -> None:
     result = overhead(args.cores, args.repeats)
     incremental(result, args.cores)
     planning()
+    fan_out()
     if not args.skip_scale:
         scale(args.cores)
 
