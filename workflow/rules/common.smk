@@ -33,7 +33,8 @@ except plan.ConfigError as exc:
 
 SWEEP = config["sweep"]
 FIT_SETTINGS = plan.fit_settings(config)
-SECONDS_PER_UNIT, CALIBRATION = cost.seconds_per_unit(config["cache_dir"])
+# seconds per unit of estimated work, from the jobs that already ran here (cost.py)
+SECONDS_PER_UNIT, _ = cost.seconds_per_unit(config["cache_dir"])
 GRID = plan_jobs.fit_grid(SWEEP)  # every (k, init, seed), sorted
 
 
@@ -43,6 +44,8 @@ def grid_costs(name):
     info = DATASETS[name]
     labelled = plan.is_labelled(config["datasets"][name])
     return cost.fit_costs(info.n_samples, info.n_features, GRID, FIT_SETTINGS, labelled)
+
+
 JOBS_ENVVAR = "KMEANS_SWEEP_JOBS"
 
 
