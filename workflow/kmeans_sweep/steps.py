@@ -91,15 +91,17 @@ def fit_chunk(
 
 
 def aggregate_fits(chunk_paths, *, init_order, out_fits, out_summary, out_summary_csv):
+    """fits.parquet and summary.parquet at full precision; summary.csv rounded for people."""
     import pandas as pd
 
     from .aggregate import combine_fits, summarize
+    from .tables import for_people
 
     fits = combine_fits([pd.read_parquet(p) for p in chunk_paths], init_order)
     summary = summarize(fits, init_order)
     io.write_parquet(fits, out_fits)
     io.write_parquet(summary, out_summary)
-    io.write_csv(summary, out_summary_csv)
+    io.write_csv(for_people(summary), out_summary_csv)
     log.info("%d fits, %d (k, init) groups", len(fits), len(summary))
     return fits, summary
 
@@ -107,30 +109,62 @@ def aggregate_fits(chunk_paths, *, init_order, out_fits, out_summary, out_summar
 def plot_sweep(
     *,
     fits_path,
+    summary_path,
+    choice_path,
     X_path,
     y_path,
+    meta_path,
     label_paths,
     center_paths,
     plots,
     out_elbow,
     out_silhouette,
     out_clusters,
+    out_summary_html,
     dataset,
 ):
+    """The elbow, silhouette and cluster pictures, marking choose_k's picks, and summary.html.
+    Returns {plot: the ks it marks}."""
+    import json
+
     import pandas as pd
 
+    from . import cluster_plot, tables
     from . import plots as P
-    from .aggregate import best_fit
 
     fits = pd.read_parquet(fits_path)
-    P.plot_elbow(fits, out_elbow, dataset=dataset, **plots)
-    P.plot_silhouette(fits, out_silhouette, dataset=dataset, **plots)
+    choice = pd.read_parquet(choice_path)
+    marks = {
+        "elbow": P.plot_elbow(fits, choice, out_elbow, dataset=dataset, **plots),
+        "silhouette": P.plot_silhouette(fits, choice, out_silhouette, dataset=dataset, **plots),
+    }
     X, y = io.load_prepared(X_path, y_path)
-    best = best_fit(fits)
-    key = (int(best.k), str(best.init), int(best.seed))
+    rec = choice[choice["criterion"] == "recommended"].iloc[0]
+    key = (int(rec["k"]), str(rec["fit_init"]), int(rec["fit_seed"]))
     labels = io.read_labels(label_paths, [key])[key]
     centers = io.read_centers(center_paths, *key)
-    P.plot_clusters_pca(X, labels, centers, y, best, out_clusters, dataset=dataset, **plots)
+    names = json.loads(Path(meta_path).read_text()).get("label_names")
+    marks["clusters_pca"] = cluster_plot.plot_clusters_pca(
+        X, labels, centers, y, choice, out_clusters, dataset=dataset, class_names=names, **plots
+    )
+    summary = pd.read_parquet(summary_path)
+    page = tables.to_html(
+        summary,
+        f"{dataset}: summary per k and init",
+        tables.summary_guide(summary.columns),
+        intro=[SUMMARY_INTRO],
+    )
+    with io.atomic_path(out_summary_html) as tmp:
+        tmp.write_text(page, encoding="utf-8")
+    log.info("plots mark: %s", marks)
+    return marks
+
+
+SUMMARY_INTRO = (
+    "One row per (k, init): the number of fits (seeds) and every score's mean and standard "
+    "deviation over them, rounded for reading (summary.csv holds the same rounded numbers; "
+    "summary.parquet keeps full precision)."
+)
 
 
 def gap_statistic(X_path, gap: dict, out_path):
@@ -158,64 +192,80 @@ def choose_k(
     fits_path,
     gap_path,
     X_path,
+    y_path,
     label_paths,
     plots,
     silhouette_sample_size,
     out_csv,
     out_parquet,
+    out_html,
     out_stability,
     out_criteria,
     out_stability_plot,
     out_diagrams,
 ):
+    """The choose_k table (Parquet at full precision, CSV and HTML rounded), stability, the
+    criteria and stability plots and a silhouette diagram for every pick. Returns the table."""
     import pandas as pd
 
     from . import choose_k as C
     from . import choose_k_plots as CP
+    from . import tables, verdict
 
     fits = pd.read_parquet(fits_path)
-    gap = pd.read_parquet(gap_path)
     labels = io.read_labels(label_paths)
     stability = C.stability_table(labels)
+    gap = pd.read_parquet(gap_path)
     choice = C.choose_k(fits, gap, stability)
     choice.insert(0, "dataset", dataset)
     io.write_parquet(stability, out_stability)
     io.write_parquet(choice, out_parquet)
-    io.write_csv(choice, out_csv)
-    rec = choice[choice["criterion"] == "recommended"].iloc[0]
+    io.write_csv(tables.for_people(choice), out_csv)
+    swept = sorted(int(k) for k in fits["k"].unique())
+    intro = verdict.headline(choice, dataset, swept)
+    page = tables.to_html(
+        choice, f"{dataset}: choosing k", tables.CHOICE_GUIDE, intro, highlight="recommended"
+    )
+    with io.atomic_path(out_html) as tmp:
+        tmp.write_text(page, encoding="utf-8")
+    rec = verdict.row(choice, "recommended")
     log.info("recommended k=%s (%s): %s", rec["k"], rec["confidence"], rec["note"])
-
     dpi = plots["dpi"]
-    CP.plot_criteria(
-        fits, gap, stability, choice, out_criteria, title=f"{dataset}: choosing k", dpi=dpi
-    )
-    CP.plot_stability(
-        stability, out_stability_plot, title=f"{dataset}: stability across seeds", dpi=dpi
-    )
-    X = np.load(X_path, allow_pickle=False)
-    ks = sorted(fits["k"].unique())
-    rec_k = int(rec["k"])
-    i = ks.index(rec_k)
-    out_dir = Path(out_diagrams)
+    CP.plot_criteria(fits, gap, stability, choice, out_criteria, dataset=dataset, dpi=dpi)
+    CP.plot_stability(stability, choice, out_stability_plot, dataset=dataset, dpi=dpi)
+    X, y = io.load_prepared(X_path, y_path)
+    n_classes = len(np.unique(y)) if y is not None else None
+    ks = verdict.diagram_ks(choice, swept, n_classes)
+    _diagrams(X, labels, fits, choice, ks, n_classes, out_diagrams, dataset=dataset, dpi=dpi,
+              sample_size=silhouette_sample_size)  # fmt: skip
+    return choice
+
+
+def _diagrams(X, labels, fits, choice, ks, n_classes, out_dir, *, dataset, dpi, sample_size):
+    """One silhouette diagram per k, of the best fit there, into a fresh directory."""
+    import shutil
+
+    from . import verdict
+    from .choose_k import criteria_by_k
+    from .silhouette_diagram import plot_silhouette_diagram
+
+    by_k = criteria_by_k(fits).set_index("k")
+    out_dir = Path(out_dir)
     tmp_dir = out_dir.with_name(f".{out_dir.name}.{os.getpid()}.tmp")
     tmp_dir.mkdir(parents=True, exist_ok=True)
-    for k in ks[max(0, i - 1) : i + 2]:
-        at_k = fits[fits["k"] == k]
-        best = at_k.loc[at_k["inertia"].idxmin()]
-        key = (int(best.k), str(best.init), int(best.seed))
-        note = " (recommended)" if k == rec_k else ""
-        CP.plot_silhouette_diagram(
-            X,
-            labels[key],
-            k,
-            tmp_dir / f"silhouette_k{k}.png",
-            sample_size=silhouette_sample_size,
-            title=f"{dataset}: silhouette diagram, k={k}{note}, {key[1]} seed {key[2]}",
-            dpi=dpi,
-        )
+    for k in ks:
+        best = by_k.loc[k]
+        key = (int(k), str(best["best_init"]), int(best["best_seed"]))
+        why = verdict.who_picks(choice, k)
+        if "recommended" in why:
+            why[why.index("recommended")] = f"recommended ({verdict.short(choice)})"
+        if k == n_classes:
+            why.append("the number of true classes")
+        plot_silhouette_diagram(
+            X, labels[key], k, tmp_dir / f"silhouette_k{k}.png", dpi=dpi, sample_size=sample_size,
+            title=f"{dataset}: silhouette diagram at k = {k}",
+            subtitle=f"k picked by: {', '.join(why)}\nbest fit: {key[1]}, seed {key[2]}",
+        )  # fmt: skip
     if out_dir.exists():
-        import shutil
-
         shutil.rmtree(out_dir)
     os.replace(tmp_dir, out_dir)
-    return choice

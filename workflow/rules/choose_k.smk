@@ -21,16 +21,18 @@ rule choose_k:
         fits=rules.aggregate_fits.output.fits,
         gap=rules.gap_statistic.output[0],
         X=rules.prepare_dataset.output.X,
+        y=rules.prepare_dataset.output.y,
         labels=get_chunk_files("labels"),
     output:
-        csv=report(
-            "results/{dataset}/choose_k.csv",
+        csv="results/{dataset}/choose_k.csv",
+        parquet="results/{dataset}/choose_k.parquet",
+        html=report(
+            "results/{dataset}/choose_k.html",
             caption="../report/choose_k.rst",
             category="{dataset}",
             subcategory="Choosing k",
-            labels={"table": "choose_k"},
+            labels={"plot": "choose_k table"},
         ),
-        parquet="results/{dataset}/choose_k.parquet",
         stability="results/{dataset}/stability.parquet",
         criteria=report(
             "results/{dataset}/plots/criteria.png",
