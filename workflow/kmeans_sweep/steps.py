@@ -222,7 +222,7 @@ def choose_k(
     io.write_parquet(choice, out_parquet)
     io.write_csv(tables.for_people(choice), out_csv)
     swept = sorted(int(k) for k in fits["k"].unique())
-    intro = verdict.headline(choice, dataset, swept)
+    intro = verdict.headline(choice, dataset, swept, width=10_000)  # one paragraph per line
     page = tables.to_html(
         choice, f"{dataset}: choosing k", tables.CHOICE_GUIDE, intro, highlight="recommended"
     )

@@ -128,6 +128,7 @@ table{border-collapse:collapse;font-size:13px}
 th,td{border:1px solid #ccc;padding:2px 6px;white-space:nowrap}
 th{background:#f2f2f2;position:sticky;top:0}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
+td.text{white-space:normal;min-width:14em;max-width:30em}
 tr.hl td{background:#fff3b0;font-weight:bold}
 dl{font-size:13px} dt{font-weight:bold;font-family:monospace} dd{margin:0 0 4px 2em}
 """
@@ -150,8 +151,9 @@ def to_html(
         for c in shown.columns:
             v = r[c]
             text = "" if (v is None or (not isinstance(v, str) and pd.isna(v))) else str(v)
-            num = ' class="num"' if isinstance(v, (int, float, np.number)) else ""
-            cells.append(f"<td{num}>{html.escape(text)}</td>")
+            cls = ' class="num"' if isinstance(v, (int, float, np.number)) else ""
+            cls = ' class="text"' if isinstance(v, str) and len(v) > 24 else cls
+            cells.append(f"<td{cls}>{html.escape(text)}</td>")
         hl = ' class="hl"' if highlight is not None and r.get("criterion") == highlight else ""
         body.append(f"<tr{hl}>{''.join(cells)}</tr>")
     items = "".join(
