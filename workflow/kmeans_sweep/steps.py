@@ -191,21 +191,17 @@ def choose_k(
     dataset,
     fits_path,
     gap_path,
-    X_path,
-    y_path,
     label_paths,
     plots,
-    silhouette_sample_size,
     out_csv,
     out_parquet,
     out_html,
     out_stability,
     out_criteria,
     out_stability_plot,
-    out_diagrams,
 ):
-    """The choose_k table (Parquet at full precision, CSV and HTML rounded), stability, the
-    criteria and stability plots and a silhouette diagram for every pick. Returns the table."""
+    """The choose_k table (Parquet at full precision, CSV and HTML rounded), stability, and the
+    criteria and stability plots. Returns the table."""
     import pandas as pd
 
     from . import choose_k as C
@@ -233,12 +229,35 @@ def choose_k(
     dpi = plots["dpi"]
     CP.plot_criteria(fits, gap, stability, choice, out_criteria, dataset=dataset, dpi=dpi)
     CP.plot_stability(stability, choice, out_stability_plot, dataset=dataset, dpi=dpi)
+    return choice
+
+
+def silhouette_diagrams(*, dataset, choice_path, fits_path, X_path, y_path, label_paths, plots,
+                        silhouette_sample_size, out_diagrams):  # fmt: skip
+    """A silhouette diagram of the best fit at every k of the choose_k table (and at the number
+    of true classes), into a fresh directory. Returns the ks drawn."""
+    import pandas as pd
+
+    from . import verdict
+
+    choice = pd.read_parquet(choice_path)
+    fits = pd.read_parquet(fits_path)
     X, y = io.load_prepared(X_path, y_path)
     n_classes = len(np.unique(y)) if y is not None else None
+    swept = sorted(int(k) for k in fits["k"].unique())
     ks = verdict.diagram_ks(choice, swept, n_classes)
-    _diagrams(X, labels, fits, choice, ks, n_classes, out_diagrams, dataset=dataset, dpi=dpi,
-              sample_size=silhouette_sample_size)  # fmt: skip
-    return choice
+    labels = io.read_labels(label_paths, _best_keys(fits, ks))
+    _diagrams(X, labels, fits, choice, ks, n_classes, out_diagrams, dataset=dataset,
+              dpi=plots["dpi"], sample_size=silhouette_sample_size)  # fmt: skip
+    log.info("silhouette diagrams at k = %s", ks)
+    return ks
+
+
+def _best_keys(fits, ks) -> list[tuple[int, str, int]]:
+    from .choose_k import criteria_by_k
+
+    by_k = criteria_by_k(fits).set_index("k")
+    return [(int(k), str(by_k.loc[k, "best_init"]), int(by_k.loc[k, "best_seed"])) for k in ks]
 
 
 def _diagrams(X, labels, fits, choice, ks, n_classes, out_dir, *, dataset, dpi, sample_size):

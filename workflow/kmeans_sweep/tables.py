@@ -151,6 +151,8 @@ def to_html(
         for c in shown.columns:
             v = r[c]
             text = "" if (v is None or (not isinstance(v, str) and pd.isna(v))) else str(v)
+            if isinstance(v, float) and text:
+                text = f"{v:.12g}"  # 100594 rather than 100594.0
             cls = ' class="num"' if isinstance(v, (int, float, np.number)) else ""
             cls = ' class="text"' if isinstance(v, str) and len(v) > 24 else cls
             cells.append(f"<td{cls}>{html.escape(text)}</td>")
