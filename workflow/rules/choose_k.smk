@@ -58,6 +58,10 @@ rule choose_k:
         "../scripts/choose_k.py"
 
 
+localrules:
+    silhouette_diagrams,
+
+
 rule silhouette_diagrams:
     input:
         choice=rules.choose_k.output.parquet,
