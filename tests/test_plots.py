@@ -41,7 +41,7 @@ INITS = ("k-means++", "random", "pca")
 def sweep(n_centers: int = 4, std: float = 1.0):
     """A small labelled sweep: fits, labels, gap, stability, the choose_k table."""
     X, y = make_blobs(n_samples=240, n_features=4, centers=n_centers, cluster_std=std,
-                      random_state=1)  # fmt: skip
+                      random_state=1)
     fits, labels = build_fits(X, range(2, 8), inits=INITS, seeds=range(3), y=y, dataset="blobs")
     fits["silhouette_sample_size"], fits["n_samples"] = 5000, len(X)
     gap = ck.gap_statistic(X, range(2, 8), n_refs=2)
@@ -73,7 +73,7 @@ def draw_all(choice=None, n_centers=4, std=1.0) -> dict:
         out[f"silhouette_k{k}"] = draw_silhouette_diagram(
             X, labels[(k, "k-means++", 0)], k, title=f"blobs: silhouette diagram at k = {k}",
             subtitle=f"k picked by: {why}\nbest fit: k-means++, seed 0",
-        )  # fmt: skip
+        )
     return out
 
 
@@ -128,7 +128,7 @@ def test_plots_mark_the_table_not_their_own_computation():
         assert figs["clusters_pca"][1] == {"clusters_pca": 6}
         assert "random seed 1" in " ".join(t.get_text() for t in figs["clusters_pca"][0].texts
                                            + figs["clusters_pca"][0].axes[0].texts
-                                           + [figs["clusters_pca"][0].axes[0].title])  # fmt: skip
+                                           + [figs["clusters_pca"][0].axes[0].title])
     finally:
         for fig, _ in figs.values():
             plt.close(fig)
@@ -182,7 +182,7 @@ def text_problems(fig) -> list[str]:
     for text, box in found:
         if box.x0 < frame.x0 - 1 or box.x1 > frame.x1 + 1 or box.y0 < frame.y0 - 1 or (
             box.y1 > frame.y1 + 1
-        ):  # fmt: skip
+        ):
             problems.append(f"outside the figure: {text!r}")
     for (a, ba), (b, bb) in combinations(found, 2):
         if ba.shrunk(0.95, 0.8).overlaps(bb.shrunk(0.95, 0.8)):
@@ -288,7 +288,7 @@ def test_headline_says_uncertain_and_names_candidates():
     # an uncertain pick at the edge of the sweep
     _, _, fits, _, gap, stability, _ = sweep()
     edge = ck.choose_k(fits[fits.k <= 4], gap[gap.k <= 4],
-                       stability[stability.k <= 4])  # fmt: skip
+                       stability[stability.k <= 4])
     lines = verdict.headline(edge, "blobs", [2, 3, 4])
     assert lines[0].startswith("blobs: no clear k. Candidates: k = 4"), lines
     assert "widen the sweep" in lines[1]

@@ -75,7 +75,7 @@ def _gap_panel(ax, gap, pick, rec) -> None:
     g = gap.sort_values("k")
     ks, gv = g["k"].to_numpy(int), g["gap"].to_numpy(float)
     ax.errorbar(ks, gv, yerr=g["sk"].to_numpy(float), color=BEST_COLOR, marker=".", ms=6,
-                capsize=3, lw=1.2)  # fmt: skip
+                capsize=3, lw=1.2)
     mark_recommended(ax, rec)
     mark_pick(ax, ks, gv, pick, label=None)
     ax.set_title(title)
@@ -100,7 +100,7 @@ def _stability_panel(ax, stability, pick, rec, colors) -> None:
     per_k = _stability_lines(ax, stability, colors)
     mark_recommended(ax, rec)
     mark_pick(ax, per_k["k"].to_numpy(int), per_k["stability_mean"].to_numpy(float), pick,
-              label=None)  # fmt: skip
+              label=None)
     ax.set_ylim(min(0.0, float(stability["stability_mean"].min())), 1.02)
     ax.set_title(title)
     ax.set_ylabel("mean pairwise ARI between seeds")
@@ -113,11 +113,11 @@ def _legend_handles(rec, confidence, inits, colors) -> list:
         Line2D([], [], color=BEST_COLOR, lw=1.2, marker=".",
                label=f"{BEST_FIT};\nseed stability: {MOST_STABLE}. Each pick is made on it"),
         Line2D([], [], color=PICK_COLOR, ls="--", marker="o", mfc="none", label=PICK),
-    ]  # fmt: skip
+    ]
     handles += [Line2D([], [], color=colors[i], lw=1.2, label=f"stability of {i}") for i in inits]
     if rec is not None:
         handles.append(Patch(color=REC_COLOR, alpha=0.35, label=f"recommended k = {rec} "
-                             f"({confidence})"))  # fmt: skip
+                             f"({confidence})"))
     return handles
 
 
@@ -143,7 +143,7 @@ def draw_criteria(fits, gap, stability, choice, *, dataset: str):
             ax.set_xlabel("k (number of clusters)")
         inits = informative_inits(stability) if stability is not None and len(stability) else []
         fig.legend(handles=_legend_handles(rec, confidence, inits, colors),
-                   loc="outside lower center", ncol=2, frameon=False, fontsize=9)  # fmt: skip
+                   loc="outside lower center", ncol=2, frameon=False, fontsize=9)
         lines = headline(choice, dataset, swept, width=130)
         fig.suptitle("\n".join(lines), fontsize=11)
     return fig, {c: k for c, k in marks.items()}
@@ -158,7 +158,7 @@ def draw_stability(stability, choice, *, dataset: str):
         st = stability.dropna(subset=["stability_mean"]) if stability is not None else None
         if st is None or len(st) == 0:
             _empty(ax, f"{dataset}: stability across seeds", "no stability values\n"
-                   "(needs ≥ 2 seeds per k and init)")  # fmt: skip
+                   "(needs ≥ 2 seeds per k and init)")
             return fig, {"stability": pick}
         colors = init_colors(st["init"].unique())
         informative = set(informative_inits(st))
@@ -167,9 +167,9 @@ def draw_stability(stability, choice, *, dataset: str):
             k, m = s["k"].to_numpy(int), s["stability_mean"].to_numpy(float)
             sd = s["stability_std"].fillna(0).to_numpy(float)
             text = f"{init}, ± 1 sd over pairs" if init in informative else (
-                f"{init} (identical for every seed)")  # fmt: skip
+                f"{init} (identical for every seed)")
             ax.fill_between(k, np.clip(m - sd, -0.5, 1.02), np.clip(m + sd, -0.5, 1.02),
-                            color=colors[str(init)], alpha=0.12, lw=0)  # fmt: skip
+                            color=colors[str(init)], alpha=0.12, lw=0)
             ax.plot(k, m, color=colors[str(init)], marker="o", ms=3.5, lw=1.4, label=text)
         per_k = stability_by_k(st)
         ks, sm = per_k["k"].to_numpy(int), per_k["stability_mean"].to_numpy(float)
@@ -181,9 +181,9 @@ def draw_stability(stability, choice, *, dataset: str):
         ax.set_ylabel("mean pairwise ARI between seeds")
         int_ticks(ax, st["k"].unique())
         ax.set_title(f"{dataset}: stability across seeds\n1.0: every seed gives the same "
-                     "partition; 0: no more agreement than chance")  # fmt: skip
+                     "partition; 0: no more agreement than chance")
         fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=2,
-                   fontsize=8, frameon=False)  # fmt: skip
+                   fontsize=8, frameon=False)
     return fig, {"stability": pick}
 
 

@@ -65,7 +65,7 @@ def label_points(ax, xy: np.ndarray, texts: list[str], avoid_px: float) -> None:
     renderer = fig.canvas.get_renderer()
     disp = ax.transData.transform(xy)
     taken = [Bbox.from_extents(x - avoid_px, y - avoid_px, x + avoid_px, y + avoid_px)
-             for x, y in disp]  # fmt: skip
+             for x, y in disp]
     frame = ax.get_window_extent(renderer)
     for (x, y), text in zip(xy, texts, strict=True):
         ann = ax.annotate(
@@ -73,7 +73,7 @@ def label_points(ax, xy: np.ndarray, texts: list[str], avoid_px: float) -> None:
             va="center", fontsize=8, weight="bold", zorder=6,
             bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "0.4", "lw": 0.5},
             arrowprops={"arrowstyle": "-", "color": "0.3", "lw": 0.6, "shrinkA": 0, "shrinkB": 3},
-        )  # fmt: skip
+        )
         for off in _OFFSETS:
             ann.set_position(off)
             ann.update_positions(renderer)
@@ -87,7 +87,7 @@ def label_points(ax, xy: np.ndarray, texts: list[str], avoid_px: float) -> None:
 def draw_clusters_pca(
     X, labels, centers, y, choice, *, dataset: str, class_names=None, width=8, height=5,
     max_points=20000, **_,
-):  # fmt: skip
+):
     """Left: the best fit at the recommended k (choose_k.csv's fit_init, fit_seed). Right: the
     true classes with a legend. Returns (figure, {"clusters_pca": k})."""
     rec = row(choice, "recommended")
@@ -99,13 +99,13 @@ def draw_clusters_pca(
         fig, axes = plt.subplots(
             1, panels, figsize=(width * (1.0 if panels == 1 else 1.6), height * 1.35),
             layout="constrained", squeeze=False, sharex=True, sharey=True,
-        )  # fmt: skip
+        )
         ax = axes[0, 0]
         colors = cluster_colors(k)
         ax.scatter(P[:, 0], P[:, 1], c=[colors[c % k] for c in labels[idx]], s=size, alpha=0.7,
-                   lw=0)  # fmt: skip
+                   lw=0)
         ax.scatter(C[:, 0], C[:, 1], marker="X", s=120, c="white", edgecolors="black", lw=1.2,
-                   zorder=5)  # fmt: skip
+                   zorder=5)
         ax.set_title(
             f"{short(choice)} (the recommended k): best fit, {rec['fit_init']} seed "
             f"{int(rec['fit_seed'])}\ncentroids ✕ numbered; cluster colours are not class colours"
@@ -117,7 +117,7 @@ def draw_clusters_pca(
             a.set_ylabel(f"PC 2 ({ev[1]:.1f}% of variance)" if len(ev) > 1 else "(one feature)")
         shown = "" if len(idx) == X.shape[0] else f"; {len(idx)} of {X.shape[0]} points shown"
         fig.suptitle(f"{dataset}: clusters on the first two principal components{shown}",
-                     fontsize=12, fontweight="bold")  # fmt: skip
+                     fontsize=12, fontweight="bold")
         avoid = (np.sqrt(120) / 2 + 2) * fig.dpi / 72
         label_points(ax, C, [str(i) for i in range(len(C))], avoid)
     return fig, {"clusters_pca": k}
@@ -129,9 +129,9 @@ def _classes(ax, P, y, class_names, size) -> None:
     ax.scatter(P[:, 0], P[:, 1], c=[colors[c] for c in y], s=size, alpha=0.7, lw=0)
     names = class_names or [str(i) for i in range(n)]
     handles = [Line2D([], [], ls="", marker="o", color=colors[i], label=str(names[i]))
-               for i in range(n)]  # fmt: skip
+               for i in range(n)]
     ax.legend(handles=handles, title="true class", loc="center left", bbox_to_anchor=(1.01, 0.5),
-              fontsize=8, ncol=1 if n <= 15 else 2, frameon=False)  # fmt: skip
+              fontsize=8, ncol=1 if n <= 15 else 2, frameon=False)
     ax.set_title(f"true classes ({n})")
 
 

@@ -67,7 +67,7 @@ def draw_elbow(fits, choice, *, dataset: str, width=8, height=5, **_):
         fig, (ax, axt) = plt.subplots(
             2, 1, figsize=(width, height * 1.3), sharex=True, height_ratios=[3, 1],
             layout="constrained",
-        )  # fmt: skip
+        )
         _draw_init_lines(ax, fits, "inertia")
         best = _best_curve(fits, "inertia")
         draw_best(ax, best.index, best.to_numpy())

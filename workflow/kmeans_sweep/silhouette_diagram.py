@@ -40,7 +40,7 @@ def _sample(X, labels, sample_size, random_state):
 
 
 def draw_silhouette_diagram(X, labels, k: int, *, title: str, subtitle: str = "",
-                            sample_size=None, random_state=0):  # fmt: skip
+                            sample_size=None, random_state=0):
     """Silhouettes sorted within each cluster, one band per cluster in the cluster's colour,
     the mean as a red dashed line. Returns (figure, {"k": k})."""
     X = np.asarray(X)
@@ -57,7 +57,7 @@ def draw_silhouette_diagram(X, labels, k: int, *, title: str, subtitle: str = ""
         ax.set_title(head, fontsize=10)
         ax.text(0.5, 0.5, f"silhouette undefined: {clusters.size} cluster(s) for {labels.size}"
                 " points\n(needs 2 ≤ clusters ≤ n − 1)", ha="center", va="center",
-                transform=ax.transAxes, color="0.4")  # fmt: skip
+                transform=ax.transAxes, color="0.4")
         ax.set_yticks([])
         return fig, {"k": int(k)}
     values = silhouette_samples(X, labels)
@@ -82,7 +82,7 @@ def _bands(ax, values, labels, clusters, k) -> list[float]:
     for c in clusters:
         v = np.sort(values[labels == c])
         ax.fill_betweenx(np.arange(y_lower, y_lower + v.size), 0, v, facecolor=colors[c],
-                         edgecolor=colors[c], alpha=0.8)  # fmt: skip
+                         edgecolor=colors[c], alpha=0.8)
         centres.append(y_lower + 0.5 * v.size)
         y_lower += v.size + gap
     x_left = min(-0.15, float(values.min()) - 0.12)
@@ -106,7 +106,7 @@ def _cluster_numbers(ax, clusters, centres) -> None:
         moved = abs(yt - yc) > line / 4
         arrow = {"arrowstyle": "-", "color": "0.5", "lw": 0.5, "shrinkA": 1} if moved else None
         ax.annotate(str(c), (x_to, yc), xytext=(x_text, yt), ha="left", va="center",
-                    fontsize=8, arrowprops=arrow)  # fmt: skip
+                    fontsize=8, arrowprops=arrow)
 
 
 def plot_silhouette_diagram(X, labels, k, path, *, dpi=150, **kw) -> dict:

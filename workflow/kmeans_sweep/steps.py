@@ -147,24 +147,9 @@ def plot_sweep(
     marks["clusters_pca"] = cluster_plot.plot_clusters_pca(
         X, labels, centers, y, choice, out_clusters, dataset=dataset, class_names=names, **plots
     )
-    summary = pd.read_parquet(summary_path)
-    page = tables.to_html(
-        summary,
-        f"{dataset}: summary per k and init",
-        tables.summary_guide(summary.columns),
-        intro=[SUMMARY_INTRO],
-    )
-    with io.atomic_path(out_summary_html) as tmp:
-        tmp.write_text(page, encoding="utf-8")
+    tables.write_summary_page(pd.read_parquet(summary_path), dataset, out_summary_html)
     log.info("plots mark: %s", marks)
     return marks
-
-
-SUMMARY_INTRO = (
-    "One row per (k, init): the number of fits (seeds) and every score's mean and standard "
-    "deviation over them, rounded for reading (summary.csv holds the same rounded numbers; "
-    "summary.parquet keeps full precision)."
-)
 
 
 def gap_statistic(X_path, gap: dict, out_path):
@@ -218,12 +203,7 @@ def choose_k(
     io.write_parquet(choice, out_parquet)
     io.write_csv(tables.for_people(choice), out_csv)
     swept = sorted(int(k) for k in fits["k"].unique())
-    intro = verdict.headline(choice, dataset, swept, width=10_000)  # one paragraph per line
-    page = tables.to_html(
-        choice, f"{dataset}: choosing k", tables.CHOICE_GUIDE, intro, highlight="recommended"
-    )
-    with io.atomic_path(out_html) as tmp:
-        tmp.write_text(page, encoding="utf-8")
+    tables.write_choice_page(choice, dataset, swept, out_html)
     rec = verdict.row(choice, "recommended")
     log.info("recommended k=%s (%s): %s", rec["k"], rec["confidence"], rec["note"])
     dpi = plots["dpi"]
@@ -233,7 +213,7 @@ def choose_k(
 
 
 def silhouette_diagrams(*, dataset, choice_path, fits_path, X_path, y_path, label_paths, plots,
-                        silhouette_sample_size, out_diagrams):  # fmt: skip
+                        silhouette_sample_size, out_diagrams):
     """A silhouette diagram of the best fit at every k of the choose_k table (and at the number
     of true classes), into a fresh directory. Returns the ks drawn."""
     import pandas as pd
@@ -248,7 +228,7 @@ def silhouette_diagrams(*, dataset, choice_path, fits_path, X_path, y_path, labe
     ks = verdict.diagram_ks(choice, swept, n_classes)
     labels = io.read_labels(label_paths, _best_keys(fits, ks))
     _diagrams(X, labels, fits, choice, ks, n_classes, out_diagrams, dataset=dataset,
-              dpi=plots["dpi"], sample_size=silhouette_sample_size)  # fmt: skip
+              dpi=plots["dpi"], sample_size=silhouette_sample_size)
     log.info("silhouette diagrams at k = %s", ks)
     return ks
 
@@ -278,13 +258,15 @@ def _diagrams(X, labels, fits, choice, ks, n_classes, out_dir, *, dataset, dpi, 
         why = verdict.who_picks(choice, k)
         if "recommended" in why:
             why[why.index("recommended")] = f"recommended ({verdict.short(choice)})"
+        if "ari_with_labels" in why:
+            why[why.index("ari_with_labels")] = "ari_with_labels (uses the true labels)"
         if k == n_classes:
             why.append("the number of true classes")
         plot_silhouette_diagram(
             X, labels[key], k, tmp_dir / f"silhouette_k{k}.png", dpi=dpi, sample_size=sample_size,
             title=f"{dataset}: silhouette diagram at k = {k}",
             subtitle=f"k picked by: {', '.join(why)}\nbest fit: {key[1]}, seed {key[2]}",
-        )  # fmt: skip
+        )
     if out_dir.exists():
         shutil.rmtree(out_dir)
     os.replace(tmp_dir, out_dir)

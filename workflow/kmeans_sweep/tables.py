@@ -169,3 +169,31 @@ def to_html(
         f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
         f"<h3>Columns</h3><dl>{items}</dl></body></html>\n"
     )
+
+
+SUMMARY_INTRO = (
+    "One row per (k, init): the number of fits (seeds) and every score's mean and standard "
+    "deviation over them, rounded for reading (summary.csv holds the same rounded numbers; "
+    "summary.parquet keeps full precision)."
+)
+
+
+def write_summary_page(summary: pd.DataFrame, dataset: str, path) -> None:
+    page = to_html(summary, f"{dataset}: summary per k and init",
+                   summary_guide(summary.columns), [SUMMARY_INTRO])
+    _write(page, path)
+
+
+def write_choice_page(choice: pd.DataFrame, dataset: str, swept: list[int], path) -> None:
+    """The choose_k table under its headline (one paragraph per line)."""
+    from .verdict import headline
+
+    intro = headline(choice, dataset, swept, width=10_000)
+    _write(to_html(choice, f"{dataset}: choosing k", CHOICE_GUIDE, intro, "recommended"), path)
+
+
+def _write(page: str, path) -> None:
+    from .io import atomic_path
+
+    with atomic_path(path) as tmp:
+        tmp.write_text(page, encoding="utf-8")
