@@ -18,6 +18,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from kmeans_sweep import choose_k as ck
 from kmeans_sweep import choose_k_plots as ckp
+from kmeans_sweep.silhouette_diagram import plot_silhouette_diagram
 
 kneed = pytest.importorskip("kneed")
 
@@ -345,14 +346,14 @@ def test_gap_statistic_subsample_and_bad_k():
 # --------------------------------------------------------------------------- #
 # choose_k
 # --------------------------------------------------------------------------- #
-EXPECTED_COLUMNS = ["criterion", "k", "score", "spread", "uses_labels", "note", "confidence"]
+EXPECTED_COLUMNS = list(ck.CHOICE_COLUMNS)
 
 
 @pytest.mark.parametrize("n_centers", [3, 5, 8])
 def test_choose_k_recovers_separated_blobs(n_centers):
     _, _, fits, _, gap, stability = blob_sweep(n_centers)
     choice = ck.choose_k(fits, gap, stability)
-    assert list(choice.columns) == EXPECTED_COLUMNS
+    assert list(choice.columns) == EXPECTED_COLUMNS  # with labels: every column
     assert choice["criterion"].tolist() == [
         *ck.LABEL_FREE_CRITERIA,
         "ari_with_labels",
@@ -362,7 +363,7 @@ def test_choose_k_recovers_separated_blobs(n_centers):
     rec = rows.loc["recommended"]
     assert rec.k == n_centers, rec.note
     assert rec.confidence == "clear", rec.note
-    assert rec.score > 0.5
+    assert rec.criteria_agreeing > 3
     assert f"pick k={n_centers}" in rec.note
     for crit in ("silhouette", "calinski_harabasz", "stability"):
         assert rows.loc[crit, "k"] == n_centers
@@ -443,7 +444,7 @@ def test_choose_k_tie_broken_by_stability_then_smaller_k():
     assert rows.loc["elbow", "k"] is pd.NA
     assert rows.loc["stability", "k"] == 6
     assert rows.loc["recommended", "k"] == 5
-    assert rows.loc["recommended", "score"] == pytest.approx(2 / 6)
+    assert rows.loc["recommended", "criteria_agreeing"] == 2
     assert rows.loc["recommended", "confidence"] == "uncertain"
     # 3 more stable than 5
     rows = by_criterion(
@@ -466,7 +467,7 @@ def test_choose_k_confidence_thresholds():
     stab = {2: 0.5, 3: 0.9, 4: 0.6, 5: 0.4}  # 3
     rows = by_criterion(ck.choose_k(fits, gap, _hand_stability(stab)))
     assert rows.loc["recommended", "k"] == 3
-    assert rows.loc["recommended", "score"] == pytest.approx(5 / 6)
+    assert rows.loc["recommended", "criteria_agreeing"] == 5
     assert rows.loc["recommended", "confidence"] == "clear"
     # unstable at the recommended k -> uncertain
     rows = by_criterion(ck.choose_k(fits, gap, _hand_stability({**stab, 3: 0.7})))
@@ -476,7 +477,7 @@ def test_choose_k_confidence_thresholds():
     gap_other = _gap_table(ks, [0.1, 0.2, 0.8, 0.7], [0.01] * 4)  # 4
     rows = by_criterion(ck.choose_k(fits, gap_other, _hand_stability({**stab, 4: 0.95})))
     assert rows.loc["recommended", "k"] == 3
-    assert rows.loc["recommended", "score"] == pytest.approx(3 / 6)
+    assert rows.loc["recommended", "criteria_agreeing"] == 3
     assert rows.loc["recommended", "confidence"] == "uncertain"
     # weak structure (silhouette < 0.25) -> uncertain
     weak = _hand_fits(
@@ -517,7 +518,7 @@ def test_choose_k_single_k_and_nan_scores():
     assert rows.loc["silhouette", "k"] != 3
     assert rows.loc["recommended", "k"] == 3
     empty = ck.choose_k(fits3.iloc[0:0], None, None)
-    assert list(empty.columns) == EXPECTED_COLUMNS
+    assert list(empty.columns) == [c for c in EXPECTED_COLUMNS if c != "ari_with_labels_best_fit"]
     assert empty.iloc[-1]["confidence"] == "uncertain"
 
 
@@ -528,19 +529,11 @@ def test_plots_write_non_blank_pngs(tmp_path):
     X, _, fits, labels, gap, stability = blob_sweep(5)
     choice = ck.choose_k(fits, gap, stability)
     out = tmp_path / "figs"
-    ckp.plot_criteria(fits, gap, stability, choice, out / "criteria.png", title="blobs")
-    ckp.plot_stability(stability, out / "stability.png", title="blobs: stability")
-    ckp.plot_silhouette_diagram(
-        X, labels[(5, "k-means++", 0)], 5, out / "silhouette.png", title="blobs"
-    )
-    ckp.plot_silhouette_diagram(
-        X,
-        labels[(5, "k-means++", 0)],
-        5,
-        out / "silhouette_sub.png",
-        sample_size=200,
-        title="blobs",
-    )
+    ckp.plot_criteria(fits, gap, stability, choice, out / "criteria.png", dataset="blobs")
+    ckp.plot_stability(stability, choice, out / "stability.png", dataset="blobs")
+    lab = labels[(5, "k-means++", 0)]
+    plot_silhouette_diagram(X, lab, 5, out / "silhouette.png", title="blobs")
+    plot_silhouette_diagram(X, lab, 5, out / "silhouette_sub.png", sample_size=200, title="b")
     for name in ("criteria.png", "stability.png", "silhouette.png", "silhouette_sub.png"):
         assert_png_ok(out / name, min_bytes=20_000)
     assert plt.get_fignums() == []
@@ -548,15 +541,14 @@ def test_plots_write_non_blank_pngs(tmp_path):
 
 def test_plots_degenerate_inputs(tmp_path):
     X, _, fits, labels, _, _ = blob_sweep(3)
-    ckp.plot_silhouette_diagram(X, np.zeros(len(X), int), 1, tmp_path / "one.png")
+    plot_silhouette_diagram(X, np.zeros(len(X), int), 1, tmp_path / "one.png", title="one")
     assert_png_ok(tmp_path / "one.png")
     one_k = fits[fits.k == 4]
     choice = ck.choose_k(one_k, None, None)
-    ckp.plot_criteria(one_k, None, None, choice, tmp_path / "crit.png")
+    ckp.plot_criteria(one_k, None, None, choice, tmp_path / "crit.png", dataset="one k")
     assert_png_ok(tmp_path / "crit.png")
-    ckp.plot_stability(
-        ck.stability_table({(2, "random", 0): labels[(2, "random", 0)]}), tmp_path / "stab.png"
-    )
+    one_seed = ck.stability_table({(2, "random", 0): labels[(2, "random", 0)]})
+    ckp.plot_stability(one_seed, choice, tmp_path / "stab.png", dataset="one seed")
     assert_png_ok(tmp_path / "stab.png")
     assert plt.get_fignums() == []
 

@@ -144,8 +144,8 @@ def test_report_contains_plots_tables_and_follows_config(workflow):
         "clusters_pca.png",
         "criteria.png",
         "stability.png",
-        "summary.csv",
-        "choose_k.csv",
+        "summary.html",  # the tables as HTML pages, viewable inside the report
+        "choose_k.html",
         "silhouette_k",
     ]:
         assert name in html, name

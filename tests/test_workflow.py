@@ -92,7 +92,10 @@ def test_summary_tables(tiny_run):
     sel = fits[(fits.k == 3) & (fits.init == "random")]
     assert row["inertia_mean"] == pytest.approx(sel["inertia"].mean())
     assert row["inertia_std"] == pytest.approx(sel["inertia"].std(ddof=1))
-    assert np.allclose(csv["silhouette_mean"], summary["silhouette_mean"])
+    # the CSV is rounded for people (4 decimals for silhouette), the Parquet keeps every digit
+    assert np.allclose(csv["silhouette_mean"], summary["silhouette_mean"], rtol=0, atol=5e-5)
+    assert (csv["silhouette_mean"] == csv["silhouette_mean"].round(4)).all()
+    assert not (summary["silhouette_mean"] == summary["silhouette_mean"].round(4)).all()
 
 
 def test_plots_exist_and_are_not_blank(tiny_run):
@@ -103,6 +106,27 @@ def test_plots_exist_and_are_not_blank(tiny_run):
     for path in diagrams:
         assert path.name.startswith("silhouette_k")
         assert_png(path)
+
+
+def test_every_picture_marks_the_k_of_choose_k_csv(tiny_run):
+    """The ks each PNG records as marked (its metadata) are choose_k.csv's."""
+    from kmeans_sweep.plot_style import read_marks
+
+    choice = pd.read_csv(tiny_run.results("iris", "choose_k.csv"))
+    picks = {r.criterion: None if pd.isna(r.k) else int(r.k) for r in choice.itertuples()}
+    plots = tiny_run.results("iris", "plots")
+    assert read_marks(plots / "elbow.png") == {"elbow": picks["elbow"]}
+    assert read_marks(plots / "silhouette.png") == {"silhouette": picks["silhouette"]}
+    assert read_marks(plots / "stability.png") == {"stability": picks["stability"]}
+    assert read_marks(plots / "clusters_pca.png") == {"clusters_pca": picks["recommended"]}
+    assert read_marks(plots / "criteria.png") == picks
+    diagrams = sorted((plots / "silhouette_diagrams").glob("*.png"))
+    marked = {read_marks(p)["k"] for p in diagrams}
+    assert marked == {k for k in picks.values() if k is not None} | {3}  # iris: 3 classes
+    assert {p.name for p in diagrams} == {f"silhouette_k{k}.png" for k in marked}
+    for name in ("summary.html", "choose_k.html"):
+        page = tiny_run.results("iris", name).read_text()
+        assert "<table>" in page and "<h3>Columns</h3>" in page, name
 
 
 def test_nothing_to_do_after_a_run(tiny_run):

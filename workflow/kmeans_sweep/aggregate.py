@@ -41,14 +41,3 @@ def summarize(fits: pd.DataFrame, init_order: list[str] | None = None) -> pd.Dat
     out.insert(0, "dataset", fits["dataset"].iloc[0] if len(fits) else "")
     return out
 
-
-def best_fit(fits: pd.DataFrame) -> pd.Series:
-    """The fit shown in the cluster picture: at the k with the highest mean silhouette
-    (over every init and seed), the fit with the lowest inertia (k-means' own criterion)."""
-    by_k = fits.groupby("k")["silhouette"].mean()
-    if by_k.notna().any():
-        k = int(by_k.idxmax())
-    else:
-        k = int(fits["k"].min())
-    at_k = fits[fits["k"] == k]
-    return at_k.loc[at_k["inertia"].idxmin()]

@@ -134,8 +134,8 @@ def run_fits(
 ) -> ChunkResult:
     """Run (or fetch from the cache) every fit in ``fits`` = [(k, init, seed), ...]."""
     import sklearn
-    import sklearn.cluster  # noqa: F401 - imported here, not inside the first fit's timing
-    import sklearn.metrics  # noqa: F401
+    import sklearn.cluster
+    import sklearn.metrics  # imported here, not inside the first fit's timing
     from threadpoolctl import threadpool_limits
 
     from .data import data_hash

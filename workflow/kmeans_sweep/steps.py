@@ -127,16 +127,19 @@ def aggregate_fits(
     out_labels,
     out_centers,
 ):
-    """Combine the fit jobs' rows, labels and centres; summarise; drop other plans' files."""
+    """Combine the fit jobs' rows, labels and centres; summarise; drop other plans' files.
+
+    fits.parquet and summary.parquet at full precision; summary.csv rounded for people."""
     import pandas as pd
 
     from .aggregate import combine_fits, summarize
+    from .tables import for_people
 
     fits = combine_fits([pd.read_parquet(p) for p in chunk_paths], init_order)
     summary = summarize(fits, init_order)
     io.write_parquet(fits, out_fits)
     io.write_parquet(summary, out_summary)
-    io.write_csv(summary, out_summary_csv)
+    io.write_csv(for_people(summary), out_summary_csv)
     io.write_labels(io.read_labels(label_paths), out_labels)
     io.write_parquet(pd.concat([pd.read_parquet(p) for p in center_paths]), out_centers)
     stale = io.remove_other_files(
@@ -154,30 +157,47 @@ def aggregate_fits(
 def plot_sweep(
     *,
     fits_path,
+    summary_path,
+    choice_path,
     X_path,
     y_path,
+    meta_path,
     label_paths,
     center_paths,
     plots,
     out_elbow,
     out_silhouette,
     out_clusters,
+    out_summary_html,
     dataset,
 ):
+    """The elbow, silhouette and cluster pictures, marking choose_k's picks, and summary.html.
+    Returns {plot: the ks it marks}."""
+    import json
+
     import pandas as pd
 
+    from . import cluster_plot, tables
     from . import plots as P
-    from .aggregate import best_fit
 
     fits = pd.read_parquet(fits_path)
-    P.plot_elbow(fits, out_elbow, dataset=dataset, **plots)
-    P.plot_silhouette(fits, out_silhouette, dataset=dataset, **plots)
+    choice = pd.read_parquet(choice_path)
+    marks = {
+        "elbow": P.plot_elbow(fits, choice, out_elbow, dataset=dataset, **plots),
+        "silhouette": P.plot_silhouette(fits, choice, out_silhouette, dataset=dataset, **plots),
+    }
     X, y = io.load_prepared(X_path, y_path)
-    best = best_fit(fits)
-    key = (int(best.k), str(best.init), int(best.seed))
+    rec = choice[choice["criterion"] == "recommended"].iloc[0]
+    key = (int(rec["k"]), str(rec["fit_init"]), int(rec["fit_seed"]))
     labels = io.read_labels(label_paths, [key])[key]
     centers = io.read_centers(center_paths, *key)
-    P.plot_clusters_pca(X, labels, centers, y, best, out_clusters, dataset=dataset, **plots)
+    names = json.loads(Path(meta_path).read_text()).get("label_names")
+    marks["clusters_pca"] = cluster_plot.plot_clusters_pca(
+        X, labels, centers, y, choice, out_clusters, dataset=dataset, class_names=names, **plots
+    )
+    tables.write_summary_page(pd.read_parquet(summary_path), dataset, out_summary_html)
+    log.info("plots mark: %s", marks)
+    return marks
 
 
 def gap_statistic(X_path, gap: dict, out_path):
@@ -204,65 +224,97 @@ def choose_k(
     dataset,
     fits_path,
     gap_path,
-    X_path,
     label_paths,
     plots,
-    silhouette_sample_size,
     out_csv,
     out_parquet,
+    out_html,
     out_stability,
     out_criteria,
     out_stability_plot,
-    out_diagrams,
 ):
+    """The choose_k table (Parquet at full precision, CSV and HTML rounded), stability, and the
+    criteria and stability plots. Returns the table."""
     import pandas as pd
 
     from . import choose_k as C
     from . import choose_k_plots as CP
+    from . import tables, verdict
 
     fits = pd.read_parquet(fits_path)
-    gap = pd.read_parquet(gap_path)
     labels = io.read_labels(label_paths)
     stability = C.stability_table(labels)
+    gap = pd.read_parquet(gap_path)
     choice = C.choose_k(fits, gap, stability)
     choice.insert(0, "dataset", dataset)
     io.write_parquet(stability, out_stability)
     io.write_parquet(choice, out_parquet)
-    io.write_csv(choice, out_csv)
-    rec = choice[choice["criterion"] == "recommended"].iloc[0]
+    io.write_csv(tables.for_people(choice), out_csv)
+    swept = sorted(int(k) for k in fits["k"].unique())
+    tables.write_choice_page(choice, dataset, swept, out_html)
+    rec = verdict.row(choice, "recommended")
     log.info("recommended k=%s (%s): %s", rec["k"], rec["confidence"], rec["note"])
-
     dpi = plots["dpi"]
-    CP.plot_criteria(
-        fits, gap, stability, choice, out_criteria, title=f"{dataset}: choosing k", dpi=dpi
-    )
-    CP.plot_stability(
-        stability, out_stability_plot, title=f"{dataset}: stability across seeds", dpi=dpi
-    )
-    X = np.load(X_path, allow_pickle=False)
-    ks = sorted(fits["k"].unique())
-    rec_k = int(rec["k"])
-    i = ks.index(rec_k)
-    out_dir = Path(out_diagrams)
+    CP.plot_criteria(fits, gap, stability, choice, out_criteria, dataset=dataset, dpi=dpi)
+    CP.plot_stability(stability, choice, out_stability_plot, dataset=dataset, dpi=dpi)
+    return choice
+
+
+def silhouette_diagrams(*, dataset, choice_path, fits_path, X_path, y_path, label_paths, plots,
+                        silhouette_sample_size, out_diagrams):
+    """A silhouette diagram of the best fit at every k of the choose_k table (and at the number
+    of true classes), into a fresh directory. Returns the ks drawn."""
+    import pandas as pd
+
+    from . import verdict
+
+    choice = pd.read_parquet(choice_path)
+    fits = pd.read_parquet(fits_path)
+    X, y = io.load_prepared(X_path, y_path)
+    n_classes = len(np.unique(y)) if y is not None else None
+    swept = sorted(int(k) for k in fits["k"].unique())
+    ks = verdict.diagram_ks(choice, swept, n_classes)
+    labels = io.read_labels(label_paths, _best_keys(fits, ks))
+    _diagrams(X, labels, fits, choice, ks, n_classes, out_diagrams, dataset=dataset,
+              dpi=plots["dpi"], sample_size=silhouette_sample_size)
+    log.info("silhouette diagrams at k = %s", ks)
+    return ks
+
+
+def _best_keys(fits, ks) -> list[tuple[int, str, int]]:
+    from .choose_k import criteria_by_k
+
+    by_k = criteria_by_k(fits).set_index("k")
+    return [(int(k), str(by_k.loc[k, "best_init"]), int(by_k.loc[k, "best_seed"])) for k in ks]
+
+
+def _diagrams(X, labels, fits, choice, ks, n_classes, out_dir, *, dataset, dpi, sample_size):
+    """One silhouette diagram per k, of the best fit there, into a fresh directory."""
+    import shutil
+
+    from . import verdict
+    from .choose_k import criteria_by_k
+    from .silhouette_diagram import plot_silhouette_diagram
+
+    by_k = criteria_by_k(fits).set_index("k")
+    out_dir = Path(out_dir)
     tmp_dir = out_dir.with_name(f".{out_dir.name}.{os.getpid()}.tmp")
     tmp_dir.mkdir(parents=True, exist_ok=True)
-    for k in ks[max(0, i - 1) : i + 2]:
-        at_k = fits[fits["k"] == k]
-        best = at_k.loc[at_k["inertia"].idxmin()]
-        key = (int(best.k), str(best.init), int(best.seed))
-        note = " (recommended)" if k == rec_k else ""
-        CP.plot_silhouette_diagram(
-            X,
-            labels[key],
-            k,
-            tmp_dir / f"silhouette_k{k}.png",
-            sample_size=silhouette_sample_size,
-            title=f"{dataset}: silhouette diagram, k={k}{note}, {key[1]} seed {key[2]}",
-            dpi=dpi,
+    for k in ks:
+        best = by_k.loc[k]
+        key = (int(k), str(best["best_init"]), int(best["best_seed"]))
+        why = verdict.who_picks(choice, k)
+        if "recommended" in why:
+            why[why.index("recommended")] = f"recommended ({verdict.short(choice)})"
+        if "ari_with_labels" in why:
+            why[why.index("ari_with_labels")] = "ari_with_labels (uses the true labels)"
+        if k == n_classes:
+            why.append("the number of true classes")
+        plot_silhouette_diagram(
+            X, labels[key], k, tmp_dir / f"silhouette_k{k}.png", dpi=dpi, sample_size=sample_size,
+            title=f"{dataset}: silhouette diagram at k = {k}",
+            subtitle=f"k picked by: {', '.join(why)}\nbest fit: {key[1]}, seed {key[2]}",
         )
     if out_dir.exists():
-        import shutil
-
         shutil.rmtree(out_dir)
     os.replace(tmp_dir, out_dir)
-    return choice

@@ -9,13 +9,7 @@ rule aggregate_fits:
         centers=get_chunk_files("centers"),
     output:
         fits="results/{dataset}/fits.parquet",
-        summary=report(
-            "results/{dataset}/summary.csv",
-            caption="../report/summary.rst",
-            category="{dataset}",
-            subcategory="Tables",
-            labels={"table": "summary per k and init"},
-        ),
+        summary="results/{dataset}/summary.csv",  # in the report as summary.html (plot_sweep)
         summary_parquet="results/{dataset}/summary.parquet",
         labels="results/{dataset}/labels.parquet",
         centers="results/{dataset}/centers.parquet",

@@ -20,17 +20,17 @@ rule choose_k:
     input:
         fits=rules.aggregate_fits.output.fits,
         gap=rules.gap_statistic.output[0],
-        X=rules.prepare_dataset.output.X,
         labels=rules.aggregate_fits.output.labels,
     output:
-        csv=report(
-            "results/{dataset}/choose_k.csv",
+        csv="results/{dataset}/choose_k.csv",
+        parquet="results/{dataset}/choose_k.parquet",
+        html=report(
+            "results/{dataset}/choose_k.html",
             caption="../report/choose_k.rst",
             category="{dataset}",
             subcategory="Choosing k",
-            labels={"table": "choose_k"},
+            labels={"plot": "choose_k table"},
         ),
-        parquet="results/{dataset}/choose_k.parquet",
         stability="results/{dataset}/stability.parquet",
         criteria=report(
             "results/{dataset}/plots/criteria.png",
@@ -46,6 +46,30 @@ rule choose_k:
             subcategory="Choosing k",
             labels={"plot": "stability"},
         ),
+    log:
+        "logs/{dataset}/choose_k.log",
+    benchmark:
+        "benchmarks/{dataset}/choose_k.tsv"
+    conda:
+        "../envs/kmeans-sweep.yaml"
+    params:
+        plots=get_plot_settings,
+    script:
+        "../scripts/choose_k.py"
+
+
+localrules:
+    silhouette_diagrams,
+
+
+rule silhouette_diagrams:
+    input:
+        choice=rules.choose_k.output.parquet,
+        fits=rules.aggregate_fits.output.fits,
+        X=rules.prepare_dataset.output.X,
+        y=rules.prepare_dataset.output.y,
+        labels=rules.aggregate_fits.output.labels,
+    output:
         diagrams=report(
             directory("results/{dataset}/plots/silhouette_diagrams"),
             patterns=["silhouette_k{k}.png"],
@@ -55,13 +79,13 @@ rule choose_k:
             labels={"plot": "silhouette diagram k={k}"},
         ),
     log:
-        "logs/{dataset}/choose_k.log",
+        "logs/{dataset}/silhouette_diagrams.log",
     benchmark:
-        "benchmarks/{dataset}/choose_k.tsv"
+        "benchmarks/{dataset}/silhouette_diagrams.tsv"
     conda:
         "../envs/kmeans-sweep.yaml"
     params:
         plots=get_plot_settings,
         silhouette_sample_size=SWEEP["silhouette_sample_size"],
     script:
-        "../scripts/choose_k.py"
+        "../scripts/silhouette_diagrams.py"

@@ -6,8 +6,10 @@ rule plot_sweep:
     input:
         fits=rules.aggregate_fits.output.fits,
         summary=rules.aggregate_fits.output.summary_parquet,
+        choice="results/{dataset}/choose_k.parquet",  # choose_k.smk is included later
         X=rules.prepare_dataset.output.X,
         y=rules.prepare_dataset.output.y,
+        meta=rules.prepare_dataset.output.meta,
         labels=rules.aggregate_fits.output.labels,
         centers=rules.aggregate_fits.output.centers,
     output:
@@ -31,6 +33,13 @@ rule plot_sweep:
             category="{dataset}",
             subcategory="Sweep",
             labels={"plot": "clusters (PCA)"},
+        ),
+        summary_html=report(
+            "results/{dataset}/summary.html",
+            caption="../report/summary.rst",
+            category="{dataset}",
+            subcategory="Sweep",
+            labels={"plot": "summary table per k and init"},
         ),
     log:
         "logs/{dataset}/plot_sweep.log",

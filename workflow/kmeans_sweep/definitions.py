@@ -1,0 +1,43 @@
+"""The words every plot, table and caption uses for the same thing, defined once.
+
+``choose_k`` computes each criterion's pick; the plots mark exactly those picks and use these
+phrases in their legends and titles; the report captions (workflow/report/*.rst) must contain
+the phrases of the elements their plot draws (tests/test_plots.py checks it).
+"""
+
+from __future__ import annotations
+
+#: The fit each criterion is scored on at a given k, and the fit a picture shows for a k.
+BEST_FIT = "best fit (lowest inertia over every init and seed)"
+#: The band drawn around the per-init mean lines.
+SEED_BAND = "±1 sd over seeds"
+#: The mean line and band in criteria.png.
+MEAN_ALL = "mean over all fits (init × seed)"
+ALL_BAND = "±1 sd over all fits"
+#: Stability: per k, the informative init whose seeds agree most.
+MOST_STABLE = "most stable init at each k"
+
+#: How each criterion picks its k (the ``rule`` column of choose_k.csv, the plots' titles).
+RULES: dict[str, str] = {
+    "elbow": "Kneedle knee of the best-fit inertia curve",
+    "silhouette": "highest best-fit silhouette",
+    "calinski_harabasz": "highest best-fit Calinski-Harabasz",
+    "davies_bouldin": "lowest best-fit Davies-Bouldin",
+    "gap": "smallest k with Gap(k) ≥ Gap(k+1) − s(k+1)",
+    "stability": "largest k within 0.05 of the highest seed stability",
+    "ari_with_labels": "highest best-fit ARI with the true labels (not used to recommend)",
+    "recommended": "majority vote of the six label-free criteria, ties broken by stability",
+}
+
+#: What each plot marks, and the caption file it must agree with.
+PLOT_MARKS: dict[str, str] = {
+    "elbow": "the elbow pick of choose_k.csv",
+    "silhouette": "the silhouette pick of choose_k.csv",
+    "clusters_pca": "the recommended k of choose_k.csv",
+    "criteria": "every criterion's pick and the recommended k of choose_k.csv",
+    "stability": "the stability pick of choose_k.csv",
+}
+
+#: Colour meanings shared by every plot (init colours are in plot_style.INIT_COLORS).
+PICK = "this criterion's pick"
+RECOMMENDED = "recommended k"

@@ -1,0 +1,79 @@
+"""What the choose_k table says, in the words and the ks every picture uses."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pandas as pd
+
+from .choose_k import LABEL_FREE_CRITERIA, candidates, edge_advice
+
+
+def picks(choice: pd.DataFrame) -> dict[str, int | None]:
+    """{criterion: k or None} for every row of the choose_k table (``recommended`` included)."""
+    return {
+        str(r.criterion): None if pd.isna(r.k) else int(r.k) for r in choice.itertuples(index=False)
+    }
+
+
+def row(choice: pd.DataFrame, criterion: str) -> pd.Series | None:
+    hit = choice[choice["criterion"] == criterion]
+    return hit.iloc[0] if len(hit) else None
+
+
+def who_picks(choice: pd.DataFrame, k: int) -> list[str]:
+    """The criteria (and ``recommended``) whose pick is k, in table order."""
+    return [c for c, v in picks(choice).items() if v == k]
+
+
+def diagram_ks(choice: pd.DataFrame, swept: list[int], n_classes: int | None) -> list[int]:
+    """The ks that get a silhouette diagram: every pick, and the number of true classes."""
+    ks = {k for k in picks(choice).values() if k is not None}
+    if n_classes is not None and n_classes in swept:
+        ks.add(int(n_classes))
+    return sorted(ks)
+
+
+def headline(choice: pd.DataFrame, dataset: str, swept: list[int], width: int = 120) -> list[str]:
+    """Title lines: the answer first, worded by its confidence; then why, wrapped to ``width``.
+
+    Clear: "recommended k = 5 (clear: ...)". Uncertain: "no clear k. Candidates: k = 20 (2 of
+    6 criteria), 11, 13 (1 of 6 each)" naming every label-free pick, the recommended first;
+    when that k is at an end of the swept range, the advice to widen the sweep comes next.
+    """
+    rec = row(choice, "recommended")
+    if rec is None or pd.isna(rec["k"]):
+        return [f"{dataset}: no recommendation (no fits)"]
+    k = int(rec["k"])
+    if rec["confidence"] == "clear":
+        first = f"{dataset}: recommended k = {k} (clear)"
+    else:
+        first = f"{dataset}: no clear k. Candidates: k = {_candidate_list(choice)}"
+    lines = [first]
+    edge = edge_advice(k, swept)
+    if edge:
+        lines.append(edge)
+    why = [c for c in str(rec["note"]).split("; ") if c != edge]
+    return lines + textwrap.wrap("Why: " + "; ".join(why), width)
+
+
+def _candidate_list(choice: pd.DataFrame) -> str:
+    """"20 (2 of 6 criteria), 11, 13 (1 of 6 each)": the candidates grouped by their votes."""
+    n = len(LABEL_FREE_CRITERIA)
+    votes = {int(r.k): int(r.criteria_agreeing) for r in choice.itertuples() if pd.notna(r.k)}
+    ks = candidates(choice)
+    parts = []
+    for i, k in enumerate(ks):
+        last = i + 1 == len(ks) or votes[ks[i + 1]] != votes[k]
+        group = sum(1 for j in ks if votes[j] == votes[k])
+        tail = f" ({votes[k]} of {n} {'each' if group > 1 else 'criteria'})" if last else ""
+        parts.append(f"{k}{tail}")
+    return ", ".join(parts)
+
+
+def short(choice: pd.DataFrame) -> str:
+    """"k = 20, uncertain" for titles of other plots."""
+    rec = row(choice, "recommended")
+    if rec is None or pd.isna(rec["k"]):
+        return "no recommendation"
+    return f"k = {int(rec['k'])}, {rec['confidence']}"
