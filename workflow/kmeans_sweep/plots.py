@@ -148,6 +148,9 @@ def plot_silhouette(fits: pd.DataFrame, path, *, dataset: str, dpi=150, width=8,
         save_figure(fig, path, dpi)
 
 
+PCA_FIT_ROWS = 1_000_000
+
+
 def plot_clusters_pca(
     X: np.ndarray,
     labels: np.ndarray,
@@ -168,10 +171,11 @@ def plot_clusters_pca(
     from sklearn.decomposition import PCA
 
     n_comp = min(2, X.shape[1], X.shape[0])
-    pca = PCA(n_components=n_comp, random_state=0).fit(X)
     idx = np.arange(X.shape[0])
     if X.shape[0] > max_points:
         idx = np.sort(np.random.RandomState(0).choice(X.shape[0], max_points, replace=False))
+    # above PCA_FIT_ROWS points the axes come from the drawn subsample (PCA would copy X)
+    pca = PCA(n_components=n_comp, random_state=0).fit(X if len(X) <= PCA_FIT_ROWS else X[idx])
     P = pca.transform(X[idx])
     C = pca.transform(centers)
     if n_comp < 2:  # one feature: draw it against a flat second axis

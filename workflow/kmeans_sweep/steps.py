@@ -22,7 +22,8 @@ def prepare_dataset(name: str, spec: dict, *, X_path, y_path, meta_path) -> dict
     ds = load_dataset(name, spec)
     for note in ds.notes:
         log.warning("%s: %s", name, note)
-    X, constant = scale(ds.X, spec["scale"])
+    X, constant = scale(ds.X, spec["scale"], in_place=True)
+    ds.X = None  # scaled in place: X is the only copy
     if constant:
         names = [ds.feature_names[i] for i in constant]
         log.warning("%s: constant column(s) %s carry no information", name, ", ".join(names))
@@ -32,6 +33,7 @@ def prepare_dataset(name: str, spec: dict, *, X_path, y_path, meta_path) -> dict
         "dataset": name,
         "source": spec["source"],
         "scale": spec["scale"],
+        "dtype": str(X.dtype),
         "n_samples": int(X.shape[0]),
         "n_features": int(X.shape[1]),
         "n_distinct_points": n_distinct,
@@ -136,7 +138,7 @@ def plot_sweep(
 def gap_statistic(X_path, gap: dict, out_path):
     from .choose_k import gap_statistic as compute
 
-    X = np.load(X_path, allow_pickle=False)
+    X = io.load_X(X_path)
     start = time.perf_counter()
     table = compute(
         X,
@@ -192,7 +194,7 @@ def choose_k(
     CP.plot_stability(
         stability, out_stability_plot, title=f"{dataset}: stability across seeds", dpi=dpi
     )
-    X = np.load(X_path, allow_pickle=False)
+    X = io.load_X(X_path)
     ks = sorted(fits["k"].unique())
     rec_k = int(rec["k"])
     i = ks.index(rec_k)
