@@ -118,6 +118,8 @@ def scan_csv(path: Path, where: str, select, text_error, dtype):
             chunk.columns = [str(c) for c in chunk.columns]
             if chunk.shape[1] == 0:
                 raise DataError(f"{where} has no columns")
+            if len(chunk) == 0:
+                raise DataError(f"{where} has a header but no data rows")
             features, label = select(list(chunk.columns))
             sink = _Sink(_csv_capacity(path), len(features), dtype)
         else:
