@@ -250,3 +250,18 @@ def test_float32_file_runs_end_to_end(workflow, frame):
     labels = io.read_labels(sorted(workflow.results("mine", "fits").glob("chunk*.labels.parquet")))
     assert len(labels) == 12 and all(v.dtype == np.uint8 for v in labels.values())
     assert workflow.results("mine", "choose_k.csv").exists()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_column_variances_equal_np_var_bit_for_bit(tmp_path, dtype):
+    from sklearn.cluster import _kmeans
+
+    rng = np.random.default_rng(6)
+    X = (rng.normal(size=(30_001, 19)) * rng.uniform(0.1, 100, 19) + 3).astype(dtype)
+    io.write_npy(X, tmp_path / "X.npy")
+    mapped = io.load_X(tmp_path / "X.npy")
+    assert np.array_equal(io.column_variances(mapped), np.var(X, axis=0))
+    original = _kmeans._tolerance
+    with io._tolerance_from(io.column_variances(mapped)):
+        assert _kmeans._tolerance(mapped, 1e-4) == original(X, 1e-4)
+    assert _kmeans._tolerance is original
