@@ -15,6 +15,12 @@
    fit job's CPU (the parallelism the plan allows), and the cost model's error per job.
 5. Scale: blobs with 1,000,000 x 32 points, 12 centres, k 4/8/12/16, k-means++, seeds 0 and 1:
    peak memory per job (Snakemake's benchmark files) and scoring time as a share of fitting.
+5. Ten million rows (only with --ten-million, which runs it alone): a 10,000,000 x 32 float32
+   Parquet file of blobs (12 centres, written row group by row group, so the generator stays
+   small), `dtype: float32`, k 4/8/12/16, k-means++, Lloyd, seeds 0 and 1, on --cores cores:
+   wall time, peak memory of every job, the sum of fit times and scoring as a share of fitting,
+   against the targets (every job <= 2.5 GiB; wall <= 1.3 x fit time / cores + 120 s; scoring
+   <= 30% of fitting).
 """
 
 from __future__ import annotations
@@ -294,6 +300,75 @@ def scale(cores: int) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
+# --- 5. ten million rows ---------------------------------------------------------------------
+
+
+def write_big_blobs(path: Path, n_rows: int, n_features: int, centers: int = 12) -> None:
+    """Blobs (unit spread around ``centers`` centres in [-10, 10]^d) as float32 Parquet, one
+    row group of at most 500,000 rows at a time, with an int16 ``label`` column."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    means = np.random.default_rng(0).uniform(-10, 10, size=(centers, n_features))
+    names = [f"x{j}" for j in range(n_features)]
+    schema = pa.schema([*(pa.field(n, pa.float32()) for n in names), ("label", pa.int16())])
+    with pq.ParquetWriter(path, schema) as writer:
+        for i, start in enumerate(range(0, n_rows, 500_000)):
+            rng = np.random.default_rng([1, i])
+            rows = min(500_000, n_rows - start)
+            label = rng.integers(0, centers, size=rows).astype(np.int16)
+            X = rng.standard_normal((rows, n_features), dtype=np.float32)
+            X += means[label].astype(np.float32)
+            cols = [pa.array(X[:, j]) for j in range(n_features)] + [pa.array(label)]
+            writer.write_table(pa.Table.from_arrays(cols, schema=schema))
+
+
+def job_peaks(path: Path) -> dict[str, float]:
+    """Peak RSS (MiB) of every job, from Snakemake's benchmark files."""
+    peaks = {}
+    for tsv in sorted(path.glob("benchmarks/*/*.tsv")):
+        lines = tsv.read_text().splitlines()
+        cols = lines[0].split("\t")
+        peaks[tsv.stem] = float(lines[1].split("\t")[cols.index("max_rss")])
+    return peaks
+
+
+def ten_million(cores: int, n_rows: int = 10_000_000) -> dict:
+    config = default_config()
+    path = workdir(config)
+    data = path / "blobs10m.parquet"
+    start = time.perf_counter()
+    write_big_blobs(data, n_rows, 32)
+    gen_s = time.perf_counter() - start
+    config["datasets"] = {
+        "blobs10m": {"source": str(data), "label_column": "label", "dtype": "float32"}
+    }
+    config["sweep"].update(k=[4, 8, 12, 16], init=["k-means++"], seeds=[0, 1])
+    config["fits_per_job"] = 4
+    (path / "config.yaml").write_text(
+        yaml.safe_dump({**config, "cache_dir": "results/.cache"}, sort_keys=False)
+    )
+    gib = data.stat().st_size / 2**30
+    print(
+        f"== 5. ten million rows: {n_rows:,} x 32 float32 Parquet ({gib:.2f} GiB, written in "
+        f"{gen_s:.0f} s), k 4/8/12/16, k-means++, Lloyd, seeds 0 and 1, "
+        f"{cores} cores"
+    )
+    wall, _ = snakemake(path, "--cores", str(cores))
+    _, _, fit_s, score_s = fit_counts(path)
+    peaks = job_peaks(path)
+    for name, mb in peaks.items():
+        print(f"   peak memory {name:18s} {mb / 1024:5.2f} GiB")
+    worst = max(peaks, key=peaks.get)
+    bound = 1.3 * fit_s / cores + 120
+    print(f"   peak memory per job: {peaks[worst] / 1024:.2f} GiB ({worst}); target <= 2.5 GiB")
+    print(f"   wall time {wall:.1f} s; sum of fit times {fit_s:.1f} s; target <= {bound:.1f} s")
+    print(f"   scoring {score_s:.1f} s = {100 * score_s / fit_s:.0f}% of fitting; target <= 30%")
+    shutil.rmtree(path, ignore_errors=True)
+    return {"wall_s": wall, "fit_s": fit_s, "score_s": score_s, "peaks_mb": peaks}
+
+
 def main(argv=None) -> None:
     global CONFIG
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -301,11 +376,17 @@ def main(argv=None) -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--skip-scale", action="store_true", help="skip the 1M-point run")
     parser.add_argument(
+        "--ten-million", action="store_true", help="run only the 10,000,000-row run (section 5)"
+    )
+    parser.add_argument(
         "--config", type=Path, default=CONFIG, help="the sweep to time (default: config.yaml)"
     )
     args = parser.parse_args(argv)
     CONFIG = args.config.resolve()
     print(f"kmeans-sweep benchmark, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores")
+    if args.ten_million:
+        ten_million(args.cores)
+        return
     result = overhead(args.cores, args.repeats)
     incremental(result, args.cores)
     planning()

@@ -199,15 +199,15 @@ def gap_statistic(
     """
     if n_refs < 1:
         raise ValueError("n_refs must be >= 1")
-    X = np.asarray(X, dtype=np.float64)
-    if X.ndim != 2:
+    if np.ndim(X) != 2:
         raise ValueError("X must be 2-D")
     ks = sorted({int(k) for k in ks})
     n = X.shape[0]
-    if sample_size is not None and n > sample_size:
+    if sample_size is not None and n > sample_size:  # subsample first: X may be memory-mapped
         rng = np.random.default_rng(np.random.SeedSequence([random_state, 0x5A]))
         X = X[np.sort(rng.choice(n, size=int(sample_size), replace=False))]
         n = X.shape[0]
+    X = np.asarray(X, dtype=np.float64)
 
     # Method (b): PCA rotation; a rotation preserves distances, so the
     # references are clustered directly in PC coordinates.

@@ -28,14 +28,18 @@ def class_colors(n: int) -> list:
     return [cmap(i % cmap.N) for i in range(n)]
 
 
+PCA_FIT_ROWS = 1_000_000
+
+
 def _project(X, centers, max_points):
     from sklearn.decomposition import PCA
 
     n_comp = min(2, X.shape[1], X.shape[0])
-    pca = PCA(n_components=n_comp, random_state=0).fit(X)
     idx = np.arange(X.shape[0])
     if X.shape[0] > max_points:
         idx = np.sort(np.random.RandomState(0).choice(X.shape[0], max_points, replace=False))
+    # above PCA_FIT_ROWS points the axes come from the drawn subsample (PCA would copy X)
+    pca = PCA(n_components=n_comp, random_state=0).fit(X if len(X) <= PCA_FIT_ROWS else X[idx])
     P, C = pca.transform(X[idx]), pca.transform(centers)
     if n_comp < 2:  # one feature: draw it against a flat second axis
         P = np.column_stack([P[:, 0], np.zeros(len(P))])

@@ -92,7 +92,8 @@ class DatasetInfo:
 
 
 def _inspect_file(name: str, spec: dict) -> DatasetInfo:
-    """Load and check a user file once; remember the result by path, size and mtime."""
+    """Check a user file once (a pass over it that keeps no matrix, so a file of millions of
+    rows costs a few column pieces of memory); remember the result by path, size and mtime."""
     path = Path(spec["source"])
     try:
         st = path.stat()
@@ -115,10 +116,10 @@ def _inspect_file(name: str, spec: dict) -> DatasetInfo:
             return DatasetInfo(cached["n_samples"], cached["n_features"])
         except (OSError, ValueError, KeyError):
             pass
-    from .data import load_file
+    from .data import scan_file
 
-    ds = load_file(name, spec)
-    info = DatasetInfo(*ds.X.shape)
+    scan = scan_file(name, spec)
+    info = DatasetInfo(scan.n_rows, len(scan.feature_names))
     if key is not None:
         try:
             key.parent.mkdir(parents=True, exist_ok=True)
@@ -183,11 +184,13 @@ def is_labelled(spec: dict) -> bool:
 
 def prepare_settings(spec: dict) -> dict:
     """The dataset options that change the prepared matrix (passed as params)."""
+    # dtype only when not the default, so that existing results do not rerun
+    extra = {"dtype": spec["dtype"]} if spec.get("dtype", "float64") != "float64" else {}
     keys = ["source", "scale"]
     if is_file_source(spec["source"]):
         keys += ["label_column", "feature_columns", "missing"]
     elif spec["source"] == "blobs":
         from .data import blobs_options
 
-        return {"source": "blobs", "scale": spec["scale"], **blobs_options(spec)}
-    return {key: spec.get(key) for key in keys}
+        return {"source": "blobs", "scale": spec["scale"], **blobs_options(spec), **extra}
+    return {**{key: spec.get(key) for key in keys}, **extra}

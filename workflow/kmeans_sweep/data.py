@@ -124,10 +124,8 @@ def load_builtin(spec: dict) -> Dataset:
     )
 
 
-def _read_table(name: str, path: Path):
-    """Read a CSV or Parquet file into a pandas DataFrame, with one-line errors."""
-    import pandas as pd
-
+def _check_path(name: str, path: Path) -> str:
+    """Check that the file exists and is a non-empty file of its kind; returns its suffix."""
     where = f"datasets.{name}.source: file '{path}'"
     if not path.exists():
         raise DataError(f"{where} not found")
@@ -141,109 +139,118 @@ def _read_table(name: str, path: Path):
     if not head:
         raise DataError(f"{where} is empty")
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        try:
-            frame = pd.read_csv(path, skipinitialspace=True)
-        except pd.errors.EmptyDataError:
-            raise DataError(f"{where} is empty") from None
-        except pd.errors.ParserError as exc:
-            detail = str(exc).strip().splitlines()[-1]
-            raise DataError(f"{where} is not a well-formed CSV ({detail})") from None
-        except UnicodeDecodeError:
-            raise DataError(f"{where} is not a text CSV file (cannot decode it as UTF-8)") from None
-    else:
-        import pyarrow.parquet as pq
-
-        if head[:4] != b"PAR1":
-            raise DataError(f"{where} is not a Parquet file (no PAR1 magic bytes)")
-        try:
-            frame = pq.read_table(path).to_pandas()
-        except Exception as exc:  # pyarrow raises several types for corrupt files
-            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise DataError(f"{where} is not a readable Parquet file ({detail})") from None
-    if frame.shape[1] == 0:
-        raise DataError(f"{where} has no columns")
-    if frame.shape[0] == 0:
-        raise DataError(f"{where} has a header but no data rows")
-    return frame
+    if suffix != ".csv" and head[:4] != b"PAR1":
+        raise DataError(f"{where} is not a Parquet file (no PAR1 magic bytes)")
+    return suffix
 
 
-def load_file(name: str, spec: dict) -> Dataset:
-    """Load a user CSV/Parquet file and check it thoroughly."""
-    import pandas as pd
+def _columns_chooser(name: str, spec: dict, path: Path):
+    """``select(columns) -> (features, label_column)`` with the column checks."""
+    where = f"datasets.{name}"
+
+    def select(columns: list[str]) -> tuple[list[str], str | None]:
+        dup = sorted({c for c in columns if columns.count(c) > 1})
+        if dup:
+            raise DataError(f"{where}: file '{path}' has duplicate column names: {', '.join(dup)}")
+        label_column = spec.get("label_column")
+        if label_column is not None and label_column not in columns:
+            raise DataError(
+                f"{where}.label_column: column {label_column!r} is not in '{path}' "
+                f"(columns: {_preview(columns)})"
+            )
+        features = spec.get("feature_columns")
+        if features is None:
+            features = [c for c in columns if c != label_column]
+            if not features:
+                raise DataError(f"{where}: file '{path}' has no feature columns")
+        else:
+            missing = [c for c in features if c not in columns]
+            if missing:
+                raise DataError(
+                    f"{where}.feature_columns: column {missing[0]!r} is not in '{path}' "
+                    f"(columns: {_preview(columns)})"
+                )
+            if label_column is not None and label_column in features:
+                raise DataError(
+                    f"{where}.feature_columns: the label column {label_column!r} cannot be a "
+                    f"feature"
+                )
+        return list(features), label_column
+
+    return select
+
+
+def _text_error(name: str, path: Path):
+    def fail(col: str, series) -> None:
+        import pandas as pd
+
+        numeric = pd.to_numeric(series, errors="coerce")
+        offending = series[numeric.isna() & series.notna()]
+        example = f" (e.g. {str(offending.iloc[0])!r})" if len(offending) else ""
+        raise DataError(
+            f"datasets.{name}: column {col!r} in '{path}' holds text{example}, not numbers; "
+            f"list the numeric columns in datasets.{name}.feature_columns"
+        )
+
+    return fail
+
+
+def scan_file(name: str, spec: dict, dtype=None):
+    """Read (``dtype`` given) or only check (``dtype=None``) a user file in bounded memory.
+
+    Returns a :class:`kmeans_sweep.readers.Scan`: the feature matrix with rows holding missing
+    values dropped (when ``missing: drop``), the labels of the kept rows, and the counts.
+    """
+    from . import readers
 
     path = Path(spec["source"])
     where = f"datasets.{name}"
-    frame = _read_table(name, path)
-    frame.columns = [str(c) for c in frame.columns]
-    columns = list(frame.columns)
-    dup = sorted({c for c in columns if columns.count(c) > 1})
-    if dup:
-        raise DataError(f"{where}: file '{path}' has duplicate column names: {', '.join(dup)}")
-
-    label_column = spec.get("label_column")
-    if label_column is not None and label_column not in columns:
-        raise DataError(
-            f"{where}.label_column: column {label_column!r} is not in '{path}' "
-            f"(columns: {_preview(columns)})"
-        )
-    features = spec.get("feature_columns")
-    if features is None:
-        features = [c for c in columns if c != label_column]
-        if not features:
-            raise DataError(f"{where}: file '{path}' has no feature columns")
-    else:
-        missing = [c for c in features if c not in columns]
-        if missing:
-            raise DataError(
-                f"{where}.feature_columns: column {missing[0]!r} is not in '{path}' "
-                f"(columns: {_preview(columns)})"
-            )
-        if label_column is not None and label_column in features:
-            raise DataError(
-                f"{where}.feature_columns: the label column {label_column!r} cannot be a feature"
-            )
-
-    for col in features:
-        series = frame[col]
-        if pd.api.types.is_bool_dtype(series):
-            frame[col] = series.astype(np.float64)
-        elif not pd.api.types.is_numeric_dtype(series):
-            numeric = pd.to_numeric(series, errors="coerce")
-            offending = series[numeric.isna() & series.notna()]
-            example = f" (e.g. {str(offending.iloc[0])!r})" if len(offending) else ""
-            raise DataError(
-                f"{where}: column {col!r} in '{path}' holds text{example}, not numbers; "
-                f"list the numeric columns in datasets.{name}.feature_columns"
-            )
-
-    values = frame[features].to_numpy(dtype=np.float64, na_value=np.nan)
-    if np.isinf(values).any():
-        col = features[int(np.argwhere(np.isinf(values))[0][1])]
+    suffix = _check_path(name, path)
+    reader = readers.scan_csv if suffix == ".csv" else readers.scan_parquet
+    sink, labels, n, features = reader(
+        path,
+        f"{where}.source: file '{path}'",
+        _columns_chooser(name, spec, path),
+        _text_error(name, path),
+        dtype,
+    )
+    if sink.first_inf is not None:
+        col = features[sink.first_inf[1]]
         raise DataError(f"{where}: column {col!r} in '{path}' holds infinite values")
-    bad_rows = np.isnan(values).any(axis=1)
-    if label_column is not None:
-        bad_rows |= frame[label_column].isna().to_numpy()
-    dropped = int(bad_rows.sum())
+    bad = sink.bad[:n]
+    if labels is not None:
+        bad |= labels.isna().to_numpy()
+    dropped = int(bad.sum())
     notes = []
+    X = None if sink.X is None else sink.X[:n]
     if dropped:
         if spec.get("missing", "error") != "drop":
-            first = int(np.argmax(bad_rows))
+            first = int(np.argmax(bad))
             raise DataError(
                 f"{where}: '{path}' has missing values in {dropped} row(s) (first at data row "
                 f"{first + 1}); set datasets.{name}.missing: drop to drop them"
             )
-        values = values[~bad_rows]
         notes.append(f"dropped {dropped} row(s) with missing values")
-        if values.shape[0] == 0:
+        if dropped == n:
             raise DataError(f"{where}: every row of '{path}' has missing values")
-    y = None
-    label_names = None
-    if label_column is not None:
-        codes, uniques = pd.factorize(frame[label_column][~bad_rows], sort=True)
+        if X is not None:
+            X = readers.compact_rows(X, ~bad)
+        if labels is not None:
+            labels = labels[~bad].reset_index(drop=True)
+    return readers.Scan(X, n - dropped, labels, dropped, features, notes)
+
+
+def load_file(name: str, spec: dict, dtype=np.float64) -> Dataset:
+    """Load a user CSV/Parquet file, check it thoroughly, and return it as ``dtype``."""
+    import pandas as pd
+
+    scan = scan_file(name, spec, np.dtype(dtype))
+    y = label_names = None
+    if scan.labels is not None:
+        codes, uniques = pd.factorize(scan.labels, sort=True)
         y = codes.astype(np.int64)
         label_names = [str(u) for u in uniques]
-    return Dataset(np.ascontiguousarray(values), y, list(features), label_names, dropped, notes)
+    return Dataset(scan.X, y, scan.feature_names, label_names, scan.dropped, scan.notes)
 
 
 def _preview(columns: list[str], limit: int = 8) -> str:
@@ -251,29 +258,68 @@ def _preview(columns: list[str], limit: int = 8) -> str:
     return shown + (", ..." if len(columns) > limit else "")
 
 
+def dataset_dtype(spec: dict) -> np.dtype:
+    """The dtype the dataset is prepared and fitted in (``dtype``, default float64)."""
+    return np.dtype(spec.get("dtype") or "float64")
+
+
 def load_dataset(name: str, spec: dict) -> Dataset:
     check_spec_keys(name, spec)
+    dtype = dataset_dtype(spec)
     if is_file_source(spec["source"]):
-        return load_file(name, spec)
-    return load_builtin(spec)
+        return load_file(name, spec, dtype)
+    ds = load_builtin(spec)
+    ds.X = ds.X.astype(dtype, copy=False)
+    return ds
 
 
-def scale(X: np.ndarray, method: str) -> tuple[np.ndarray, list[int]]:
+def scale(X: np.ndarray, method: str, *, in_place: bool = False) -> tuple[np.ndarray, list[int]]:
     """Scale features; returns the scaled matrix and the indices of constant columns.
 
     Constant columns never divide by zero: StandardScaler and MinMaxScaler leave their
-    scale at 1, so such a column becomes all zeros.
+    scale at 1, so such a column becomes all zeros. The result keeps X's dtype (float32 or
+    float64). float64 goes through scikit-learn's scalers, so results are exactly today's;
+    float32 standard scaling is done here, with statistics accumulated in float64 and applied
+    block by block, because StandardScaler makes a float64 temporary as large as X.
+    ``in_place=True`` overwrites X instead of copying it.
     """
+    dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.dtype(np.float64)
     constant = [int(i) for i in np.flatnonzero(np.ptp(X, axis=0) == 0)] if len(X) else []
+    if not in_place or X.dtype != dtype or not X.flags.c_contiguous or not X.flags.writeable:
+        X = np.array(X, dtype=dtype, order="C")
     if method == "none":
-        return np.ascontiguousarray(X, dtype=np.float64), constant
+        return X, constant
+    if method == "standard" and dtype == np.float32:
+        standardize_blockwise(X)
+        return X, constant
     from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
-    scaler = StandardScaler() if method == "standard" else MinMaxScaler()
+    scaler = StandardScaler(copy=False) if method == "standard" else MinMaxScaler(copy=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         out = scaler.fit_transform(X)
-    return np.ascontiguousarray(out, dtype=np.float64), constant
+    return np.ascontiguousarray(out, dtype=dtype), constant
+
+
+def standardize_blockwise(X: np.ndarray, block: int = 65_536) -> None:
+    """Standard-scale X in place: mean and variance in float64 over row blocks (two passes),
+    then (x - mean) / sd written back block by block. A column with zero variance gets sd 1,
+    as in StandardScaler."""
+    n = X.shape[0]
+    total = np.zeros(X.shape[1])
+    for start in range(0, n, block):
+        total += X[start : start + block].sum(axis=0, dtype=np.float64)
+    mean = total / n
+    sq = np.zeros(X.shape[1])
+    for start in range(0, n, block):
+        resid = X[start : start + block].astype(np.float64) - mean
+        sq += np.einsum("ij,ij->j", resid, resid)
+    var = sq / n
+    eps = np.finfo(np.float64).eps
+    sd = np.sqrt(var)
+    sd[var <= n * eps * var + (n * mean * eps) ** 2] = 1.0  # sklearn's _is_constant_feature
+    for start in range(0, n, block):
+        X[start : start + block] = (X[start : start + block] - mean) / sd
 
 
 def data_hash(X: np.ndarray, y: np.ndarray | None) -> str:

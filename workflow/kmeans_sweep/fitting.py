@@ -59,13 +59,15 @@ def fit_one(
     """Fit and score one KMeans. Returns (row, labels, centres, warnings)."""
     from sklearn.exceptions import ConvergenceWarning
 
+    from .io import fit_model
+
     if init == "pca" and pca_init is None:
         pca_init = pca_init_centres(X, k)
     model = _kmeans(k, init, seed, settings["n_init"], settings["max_iter"], pca_init)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
         start = time.perf_counter()
-        model.fit(X)
+        fit_model(model, X)
         seconds = time.perf_counter() - start
     problems = [str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning)]
     labels = model.labels_.astype(np.int32)

@@ -56,10 +56,86 @@ def save_figure(fig, path, dpi: int) -> None:
 
 
 def load_prepared(x_path, y_path):
-    """Load a prepared matrix and its labels (None when the dataset has none)."""
-    X = np.load(x_path, allow_pickle=False)
+    """A prepared matrix, memory-mapped read-only (parallel jobs on one machine share its
+    pages, and only the pages a job touches are read), and its labels (None when the dataset
+    has none)."""
+    X = load_X(x_path)
     y = np.load(y_path, allow_pickle=False)
     return X, (y if len(y) else None)
+
+
+def load_X(x_path) -> np.ndarray:
+    """A prepared matrix X.npy, memory-mapped read-only."""
+    return np.load(x_path, mmap_mode="r", allow_pickle=False)
+
+
+def _whole_file_map(X) -> bool:
+    import mmap
+
+    return isinstance(X, np.memmap) and isinstance(X.base, mmap.mmap) and X.filename is not None
+
+
+def fit_model(model, X):
+    """``model.fit(X)`` in the memory X already takes, with bit-identical results.
+
+    scikit-learn's KMeans and BisectingKMeans copy X (``copy_x=True``) because they centre it
+    in place. For a memory-mapped X, the fit instead gets a fresh private copy-on-write mapping
+    of the file and ``copy_x=False``: the centring dirties pages of that mapping only, which
+    are dropped with it after the fit, so the next fit sees the file's exact values again.
+    The read-only mapping's resident pages are released first (they stay in the page cache),
+    so the job holds the data once, not twice. scikit-learn's tolerance, np.var(X, axis=0),
+    would make a temporary as large as X: it is computed here, bit for bit, a few columns at
+    a time and once per file. Any other X is fitted as it is.
+    """
+    if not _whole_file_map(X) or "copy_x" not in model.get_params():
+        return model.fit(X)
+    import mmap
+
+    variances = column_variances(X)
+    X.base.madvise(mmap.MADV_DONTNEED)  # drop this mapping's page-table entries, not the data
+    private = np.memmap(
+        X.filename, dtype=X.dtype, mode="c", shape=X.shape, offset=X.offset, order="C"
+    )
+    copy_x = model.get_params()["copy_x"]
+    model.set_params(copy_x=False)
+    try:
+        with _tolerance_from(variances):
+            return model.fit(private)
+    finally:
+        model.set_params(copy_x=copy_x)
+        del private
+
+
+_VARIANCES: dict = {}
+
+
+def column_variances(X: np.memmap, width: int = 8) -> np.ndarray:
+    """``np.var(X, axis=0)`` bit for bit (each column's reduction runs in the same order),
+    ``width`` columns at a time; remembered for the file (by path, size and mtime)."""
+    st = os.stat(X.filename)
+    key = (str(X.filename), st.st_size, st.st_mtime_ns, X.shape, str(X.dtype))
+    if key not in _VARIANCES:
+        _VARIANCES.clear()
+        parts = [np.var(X[:, j : j + width], axis=0) for j in range(0, X.shape[1], width)]
+        _VARIANCES[key] = np.concatenate(parts)
+    return _VARIANCES[key]
+
+
+@contextlib.contextmanager
+def _tolerance_from(variances: np.ndarray):
+    """scikit-learn's KMeans tolerance (``_tolerance``), from precomputed variances."""
+    from sklearn.cluster import _kmeans
+
+    original = _kmeans._tolerance
+
+    def tolerance(X, tol):
+        return 0 if tol == 0 else np.mean(variances) * tol
+
+    _kmeans._tolerance = tolerance
+    try:
+        yield
+    finally:
+        _kmeans._tolerance = original
 
 
 # --- labels and centres of fits ---------------------------------------------------------
@@ -74,12 +150,25 @@ def parse_label_column(name: str) -> tuple[int, str, int]:
     return int(parts["k"]), parts["init"], int(parts["seed"])
 
 
+def label_dtype(labels) -> np.dtype:
+    """The smallest integer type that holds every label (uint8 up to k = 256)."""
+    top = max((int(np.max(v)) for v in labels if len(v)), default=0)
+    low = min((int(np.min(v)) for v in labels if len(v)), default=0)
+    for dtype in (np.uint8, np.uint16) if low >= 0 else ():
+        if top <= np.iinfo(dtype).max:
+            return np.dtype(dtype)
+    return np.dtype(np.int32)
+
+
 def write_labels(labels: dict, path) -> None:
+    """Labels of fits, one column per fit, in the smallest integer type that holds them
+    (10 million labels of k <= 256 take 10 MB, not 40)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     names = [label_column(*key) for key in labels]
-    arrays = [pa.array(np.asarray(v, dtype=np.int32)) for v in labels.values()]
+    dtype = label_dtype(labels.values())
+    arrays = [pa.array(np.asarray(v).astype(dtype, copy=False)) for v in labels.values()]
     table = pa.table(dict(zip(names, arrays, strict=True))) if names else pa.table({})
     with atomic_path(path) as tmp:
         pq.write_table(table, tmp)

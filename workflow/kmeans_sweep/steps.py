@@ -22,7 +22,8 @@ def prepare_dataset(name: str, spec: dict, *, X_path, y_path, meta_path) -> dict
     ds = load_dataset(name, spec)
     for note in ds.notes:
         log.warning("%s: %s", name, note)
-    X, constant = scale(ds.X, spec["scale"])
+    X, constant = scale(ds.X, spec["scale"], in_place=True)
+    ds.X = None  # scaled in place: X is the only copy
     if constant:
         names = [ds.feature_names[i] for i in constant]
         log.warning("%s: constant column(s) %s carry no information", name, ", ".join(names))
@@ -32,6 +33,7 @@ def prepare_dataset(name: str, spec: dict, *, X_path, y_path, meta_path) -> dict
         "dataset": name,
         "source": spec["source"],
         "scale": spec["scale"],
+        "dtype": str(X.dtype),
         "n_samples": int(X.shape[0]),
         "n_features": int(X.shape[1]),
         "n_distinct_points": n_distinct,
@@ -203,7 +205,7 @@ def plot_sweep(
 def gap_statistic(X_path, gap: dict, out_path):
     from .choose_k import gap_statistic as compute
 
-    X = np.load(X_path, allow_pickle=False)
+    X = io.load_X(X_path)
     start = time.perf_counter()
     table = compute(
         X,
@@ -260,8 +262,18 @@ def choose_k(
     return choice
 
 
-def silhouette_diagrams(*, dataset, choice_path, fits_path, X_path, y_path, label_paths, plots,
-                        silhouette_sample_size, out_diagrams):
+def silhouette_diagrams(
+    *,
+    dataset,
+    choice_path,
+    fits_path,
+    X_path,
+    y_path,
+    label_paths,
+    plots,
+    silhouette_sample_size,
+    out_diagrams,
+):
     """A silhouette diagram of the best fit at every k of the choose_k table (and at the number
     of true classes), into a fresh directory. Returns the ks drawn."""
     import pandas as pd
@@ -275,8 +287,18 @@ def silhouette_diagrams(*, dataset, choice_path, fits_path, X_path, y_path, labe
     swept = sorted(int(k) for k in fits["k"].unique())
     ks = verdict.diagram_ks(choice, swept, n_classes)
     labels = io.read_labels(label_paths, _best_keys(fits, ks))
-    _diagrams(X, labels, fits, choice, ks, n_classes, out_diagrams, dataset=dataset,
-              dpi=plots["dpi"], sample_size=silhouette_sample_size)
+    _diagrams(
+        X,
+        labels,
+        fits,
+        choice,
+        ks,
+        n_classes,
+        out_diagrams,
+        dataset=dataset,
+        dpi=plots["dpi"],
+        sample_size=silhouette_sample_size,
+    )
     log.info("silhouette diagrams at k = %s", ks)
     return ks
 
@@ -311,7 +333,12 @@ def _diagrams(X, labels, fits, choice, ks, n_classes, out_dir, *, dataset, dpi, 
         if k == n_classes:
             why.append("the number of true classes")
         plot_silhouette_diagram(
-            X, labels[key], k, tmp_dir / f"silhouette_k{k}.png", dpi=dpi, sample_size=sample_size,
+            X,
+            labels[key],
+            k,
+            tmp_dir / f"silhouette_k{k}.png",
+            dpi=dpi,
+            sample_size=sample_size,
             title=f"{dataset}: silhouette diagram at k = {k}",
             subtitle=f"k picked by: {', '.join(why)}\nbest fit: {key[1]}, seed {key[2]}",
         )

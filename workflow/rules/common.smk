@@ -145,12 +145,16 @@ def get_gap_settings(wildcards):
 
 
 def get_fit_mem_mb(wildcards, attempt):
-    """Memory for a fit job: the data, the silhouette distance matrix and headroom."""
+    """Memory for a fit job: the data (4 or 8 bytes a value by the dataset's dtype; mapped
+    once, plus a copy for init pca), per-row label and scoring arrays, the silhouette
+    distance matrix, and headroom."""
     info = DATASETS[wildcards.dataset]
-    data_mb = info.n_samples * info.n_features * 8 / 2**20
+    itemsize = 4 if config["datasets"][wildcards.dataset].get("dtype") == "float32" else 8
+    data_mb = info.n_samples * info.n_features * itemsize / 2**20
+    rows_mb = info.n_samples * 64 / 2**20
     sil = min(info.n_samples, SWEEP["silhouette_sample_size"])
     sil_mb = sil * sil * 8 / 2**20
-    return int((600 + 6 * data_mb + 2 * sil_mb) * attempt)
+    return int((600 + 2 * data_mb + rows_mb + 2 * sil_mb) * attempt)
 
 
 def get_final_outputs(wildcards):
