@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import tiny_config
 
-from kmeans_sweep import data, io, readers
+from kmeans_sweep import data, io, mapped_fit, readers
 from kmeans_sweep.data import DataError
 
 
@@ -177,7 +177,7 @@ def test_copy_on_write_fit_is_identical_and_leaves_the_file(tmp_path, dtype):
     ):
         for _ in range(2):  # the second fit must see the file's values again
             ref = make().fit(X)
-            got = io.fit_model(make(), mapped)
+            got = mapped_fit.fit_model(make(), mapped)
             assert np.array_equal(ref.labels_, got.labels_)
             assert ref.inertia_ == got.inertia_
             assert np.array_equal(ref.cluster_centers_, got.cluster_centers_)
@@ -187,7 +187,8 @@ def test_copy_on_write_fit_is_identical_and_leaves_the_file(tmp_path, dtype):
 
 
 def test_fit_one_on_a_mapped_X_equals_in_memory(tmp_path):
-    from kmeans_sweep.fitting import fit_one, silhouette_base
+    from kmeans_sweep.fitting import fit_one
+    from kmeans_sweep.scores import silhouette_base
 
     X = np.random.default_rng(4).normal(size=(600, 4)).astype(np.float32)
     io.write_npy(X, tmp_path / "X.npy")
@@ -204,7 +205,7 @@ def test_fit_one_on_a_mapped_X_equals_in_memory(tmp_path):
 
 @pytest.mark.parametrize(("k", "dtype"), [(2, np.uint8), (256, np.uint8), (300, np.uint16)])
 def test_labels_stored_compactly_round_trip(tmp_path, k, dtype):
-    from kmeans_sweep.fitting import encode
+    from kmeans_sweep.scores import encode
 
     rng = np.random.default_rng(5)
     labels = {(k, "k-means++", s): rng.integers(0, k, size=1000).astype(np.int32) for s in (0, 1)}
@@ -260,8 +261,8 @@ def test_column_variances_equal_np_var_bit_for_bit(tmp_path, dtype):
     X = (rng.normal(size=(30_001, 19)) * rng.uniform(0.1, 100, 19) + 3).astype(dtype)
     io.write_npy(X, tmp_path / "X.npy")
     mapped = io.load_X(tmp_path / "X.npy")
-    assert np.array_equal(io.column_variances(mapped), np.var(X, axis=0))
+    assert np.array_equal(mapped_fit.column_variances(mapped), np.var(X, axis=0))
     original = _kmeans._tolerance
-    with io._tolerance_from(io.column_variances(mapped)):
+    with mapped_fit._tolerance_from(mapped_fit.column_variances(mapped)):
         assert _kmeans._tolerance(mapped, 1e-4) == original(X, 1e-4)
     assert _kmeans._tolerance is original

@@ -15,7 +15,7 @@ log = logging.getLogger("kmeans_sweep")
 _HERE = Path(__file__).resolve().parent
 # the code that determines a fit's row: the fit itself and its scores
 CODE_HASH = hashlib.sha256(
-    b"".join((_HERE / name).read_bytes() for name in ("fitting.py", "scores.py"))
+    b"".join((_HERE / name).read_bytes() for name in ("fitting.py", "mapped_fit.py", "scores.py"))
 ).hexdigest()[:16]
 
 

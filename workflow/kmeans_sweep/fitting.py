@@ -59,7 +59,7 @@ def fit_one(
     """Fit and score one KMeans. Returns (row, labels, centres, warnings)."""
     from sklearn.exceptions import ConvergenceWarning
 
-    from .io import fit_model
+    from .mapped_fit import fit_model
 
     if init == "pca" and pca_init is None:
         pca_init = pca_init_centres(X, k)
