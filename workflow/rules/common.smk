@@ -12,8 +12,11 @@ from snakemake.utils import validate
 sys.path.insert(0, str(Path(workflow.current_basedir).parent))
 
 from kmeans_sweep import config as plan  # noqa: E402
-from kmeans_sweep import cost, slurm_status  # noqa: E402
+from kmeans_sweep import cost, ctrl_c, slurm_status  # noqa: E402
 from kmeans_sweep import plan as plan_jobs  # noqa: E402
+
+# a Ctrl-C while Snakemake prints a line must stop the run too (ctrl_c.py)
+ctrl_c.keep_ctrl_c()
 
 
 def _stop(message):
