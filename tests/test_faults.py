@@ -319,19 +319,6 @@ def test_failing_job_fails_the_run_and_keep_going_finishes_the_rest(workflow):
     assert workflow.results("wine", "plots", "clusters_pca.png").exists()
 
 
-def test_identical_results_whatever_the_cores(tmp_path):
-    tables = []
-    for cores in ("1", "2", "2"):
-        wf = Workflow(tmp_path / f"run{len(tables)}")
-        wf.path.mkdir()
-        wf.write_config({**tiny_config(), "cache_dir": None})
-        wf.run("--cores", cores)
-        tables.append(pd.read_parquet(wf.results("iris", "fits.parquet")).drop(columns=TIMINGS))
-    for other in tables[1:]:
-        pd.testing.assert_frame_equal(tables[0], other, check_exact=True)
-        assert tables[0].to_csv().encode() == other.to_csv().encode()
-
-
 def write_csv(wf: Workflow, name: str, frame: pd.DataFrame) -> None:
     frame.to_csv(wf.path / name, index=False)
 

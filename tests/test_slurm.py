@@ -321,11 +321,14 @@ def _running_fit_job(wf: Workflow, submitted: list[tuple[str, str]]) -> str | No
     return None
 
 
+BLOBS_FITS = "results/blobs/fits.parquet"
+
+
 @pytest.fixture(scope="module")
 def blobs_local(tmp_path_factory):
     wf = Workflow(tmp_path_factory.mktemp("blobs-local"))
     wf.write_config(BLOBS)
-    wf.run(timeout=TIMEOUT)
+    wf.run(BLOBS_FITS, timeout=TIMEOUT)
     return pd.read_parquet(wf.results("blobs", "fits.parquet"))
 
 
@@ -340,6 +343,7 @@ def test_cancelled_job_is_retried_and_the_run_completes(slurm_cluster, blobs_loc
         *("timeout", "-s", "INT", "-k", "30", str(TIMEOUT)),
         *(SNAKEMAKE, "-s", str(REPO / "Snakefile"), "-d", str(wf.path)),
         *("--profile", str(PROFILE), *FAST_POLLING, "--config", "target_job_seconds=3"),
+        BLOBS_FITS,  # the sweep's fits and their table; the plots have a test of their own
     ]
     proc = subprocess.Popen(
         cmd, cwd=wf.path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True

@@ -154,7 +154,7 @@ def test_digits_agree_with_scikit_learn_example(workflow):
             "choose_k": {"gap_references": 2},
         }
     )
-    workflow.run()
+    workflow.run("results/digits/fits.parquet")
     fits = pd.read_parquet(workflow.results("digits", "fits.parquet")).set_index("init")
     data, labels = load_digits(return_X_y=True)
     for init in ("k-means++", "random"):
