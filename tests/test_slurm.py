@@ -342,8 +342,8 @@ def test_cancelled_job_is_retried_and_the_run_completes(slurm_cluster, blobs_loc
     cmd = [
         *("timeout", "-s", "INT", "-k", "30", str(TIMEOUT)),
         *(SNAKEMAKE, "-s", str(REPO / "Snakefile"), "-d", str(wf.path)),
-        *("--profile", str(PROFILE), *FAST_POLLING, "--config", "target_job_seconds=3"),
         BLOBS_FITS,  # the sweep's fits and their table; the plots have a test of their own
+        *("--profile", str(PROFILE), *FAST_POLLING, "--config", "target_job_seconds=3"),
     ]
     proc = subprocess.Popen(
         cmd, cwd=wf.path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
