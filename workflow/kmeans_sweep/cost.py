@@ -40,6 +40,20 @@ def fit_units(n: int, d: int, k: int, init: str, n_init: int, max_iter: int) -> 
     return FIT_OVERHEAD_UNITS + runs * per_run
 
 
+#: Work of one fit of each algorithm relative to lloyd's (rough): elkan does the same passes
+#: with fewer distance computations but bound bookkeeping; minibatch sees a batch per step and
+#: stops early; bisecting is treated separately (k - 1 two-means fits).
+ALGORITHM_FACTOR = {"lloyd": 1.0, "elkan": 1.0, "minibatch": 0.3}
+
+
+def algorithm_units(n: int, d: int, k: int, init: str, algorithm: str, n_init, max_iter) -> float:
+    """Units of one fit of ``algorithm``: lloyd's scaled by a factor; bisecting as k - 1
+    two-means fits on (on average) half the data."""
+    if algorithm == "bisecting":
+        return (k - 1) * fit_units(max(n // 2, 1), d, 2, init, n_init, max_iter)
+    return ALGORITHM_FACTOR.get(algorithm, 1.0) * fit_units(n, d, k, init, n_init, max_iter)
+
+
 def score_units(n: int, d: int, k: int, sil_size: int, labelled: bool) -> float:
     s = min(n, sil_size)
     silhouette = s * s * (k + 2)
@@ -55,16 +69,21 @@ def job_units(n: int, d: int, sil_size: int) -> float:
 
 
 def fit_costs(n: int, d: int, fits, settings: dict, labelled: bool) -> np.ndarray:
-    """Units of each (k, init, seed) in ``fits``: fitting plus scoring (the seed is free)."""
+    """Units of each fit in ``fits`` (fit keys, io.fit_key): fitting plus scoring (the seed
+    is free)."""
+    from .io import split_key
+
     sil = settings["silhouette_sample_size"]
-    per_kind: dict[tuple[int, str], float] = {}
+    per_kind: dict[tuple[int, str, str], float] = {}
     out = np.empty(len(fits))
-    for i, (k, init, _seed) in enumerate(fits):
-        units = per_kind.get((k, init))
+    for i, fit in enumerate(fits):
+        k, init, _seed, algorithm = split_key(tuple(fit))
+        units = per_kind.get((k, init, algorithm))
         if units is None:
-            units = fit_units(n, d, k, init, settings["n_init"], settings["max_iter"])
+            n_init, max_iter = settings["n_init"], settings["max_iter"]
+            units = algorithm_units(n, d, k, init, algorithm, n_init, max_iter)
             units += score_units(n, d, k, sil, labelled)
-            per_kind[(k, init)] = units
+            per_kind[(k, init, algorithm)] = units
         out[i] = units
     return out
 
