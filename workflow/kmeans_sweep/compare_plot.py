@@ -37,8 +37,9 @@ def _panel(ax, comparison: pd.DataFrame, prefix: str, log: bool) -> None:
         color = ALGORITHM_COLORS[algo]
         lo, hi = rows[f"{prefix}_min"].to_numpy(float), rows[f"{prefix}_max"].to_numpy(float)
         ax.fill_between(k, lo, hi, color=color, alpha=0.15, lw=0)
+        wide = algo == "lloyd"  # wide, so that a line on top of it (elkan's) leaves it visible
         ax.plot(k, rows[f"{prefix}_median"].to_numpy(float), LINESTYLES[algo], color=color,
-                marker="o", ms=3.5, lw=1.6, label=algo)
+                marker="o", ms=5 if wide else 3.5, lw=3.2 if wide else 1.6, label=algo)
     if log:
         ax.set_yscale("log")
 

@@ -61,7 +61,7 @@ def _draw_init_lines(ax, fits: pd.DataFrame, metric: str) -> str | None:
 def _legend_below(fig, ax, title: str | None = None) -> None:
     handles, labels = ax.get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncol=2, fontsize=8,
-               frameon=False, title=title, title_fontsize=8)
+               frameon=False, title=title, title_fontsize=8, handlelength=3.5 if title else 2)
 
 
 def _best_curve(fits: pd.DataFrame, metric: str) -> pd.Series:
