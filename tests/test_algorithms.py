@@ -125,6 +125,23 @@ def test_each_fit_equals_scikit_learn(iris, algorithm, init):
     assert np.allclose(centers, ref.cluster_centers_, rtol=0, atol=1e-12)
 
 
+@pytest.mark.parametrize("algorithm", ALL)
+def test_fit_on_a_mapped_X_equals_in_memory(tmp_path, algorithm):
+    """Fit jobs fit a memory-mapped X (copy-on-write where the estimator has copy_x)."""
+    from kmeans_sweep import io
+
+    X = np.random.default_rng(4).normal(size=(600, 4))
+    io.write_npy(X, tmp_path / "X.npy")
+    sil = silhouette_base(X, 5000)
+    a = algorithms.fit_one(X, None, 5, "random", 0, algorithm, SETTINGS, sil)
+    b = algorithms.fit_one(io.load_X(tmp_path / "X.npy"), None, 5, "random", 0, algorithm,
+                           SETTINGS, sil)
+    drop = ("fit_seconds", "score_seconds")
+    assert {k: v for k, v in a[0].items() if k not in drop} == {
+        k: v for k, v in b[0].items() if k not in drop}
+    assert np.array_equal(a[1], b[1]) and np.array_equal(a[2], b[2])
+
+
 def test_lloyd_cache_key_is_the_key_of_before(iris):
     """A lloyd fit's cache key is the one computed before algorithms existed (same ident)."""
     settings = {k: v for k, v in SETTINGS.items() if k != "batch_size"}
@@ -166,9 +183,12 @@ def _frame(rows):
                                        "fit_seconds", "inertia"])
 
 
-def test_method_view_names_init_and_algorithm_only_when_several():
+def test_method_view_names_the_algorithm_unless_only_lloyd():
     one = _frame([["d", 2, "random", 0, "lloyd", 0.1, 5.0]])
     assert methods.view(one) is one
+    only = _frame([["d", 2, "random", 0, "minibatch", 0.1, 5.0]])
+    assert methods.named(only) and list(methods.view(only)["init"]) == ["random / minibatch"]
+    assert methods.fit_of(2, "random / minibatch", 0) == (2, "random", 0, "minibatch")
     two = _frame([["d", 2, "random", 0, "lloyd", 0.1, 5.0], ["d", 2, "pca", 0, "elkan", 0.1, 5]])
     assert list(methods.view(two)["init"]) == ["random / lloyd", "pca / elkan"]
     assert methods.split("pca / elkan") == ("pca", "elkan") and methods.split("pca") == (
@@ -308,3 +328,18 @@ def test_bad_algorithm_or_batch_size_stops_before_any_job(workflow, sweep, expec
     assert proc.returncode != 0
     assert f"kmeans-sweep: config error: {expected}" in proc.stderr + proc.stdout
     assert not workflow.results().exists()
+
+
+def test_one_algorithm_other_than_lloyd_runs_through(workflow):
+    """Methods name the algorithm, so the pictures find the best fit's labels and centres."""
+    config = tiny_config()
+    config["sweep"]["algorithm"] = ["minibatch"]
+    workflow.write_config(config)
+    workflow.run()
+    choice = pd.read_parquet(workflow.results("iris", "choose_k.parquet"))
+    assert choice["fit_init"].dropna().str.endswith(" / minibatch").all()
+    comparison = pd.read_csv(workflow.results("iris", "comparison.csv"))
+    assert set(comparison["algorithm"]) == {"minibatch"}
+    assert comparison["ari_to_best_lloyd_median"].isna().all()  # no lloyd fit to agree with
+    assert "list more in sweep.algorithm" in workflow.results("iris", "comparison.html").read_text()
+    assert list(workflow.results("iris", "plots", "silhouette_diagrams").glob("*.png"))

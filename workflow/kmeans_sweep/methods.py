@@ -1,8 +1,9 @@
 """Methods: what the analyses after the sweep compare, group and colour by.
 
-A method is the init when one algorithm is swept (so single-algorithm outputs read as before)
-and ``"init / algorithm"`` when several are. ``choose_k``, stability and the sweep's plots work
-on a view of the fits whose ``init`` column holds the method.
+A method is the init when only lloyd is swept (so those outputs read as before) and
+``"init / algorithm"`` otherwise (several algorithms, or one other than lloyd). ``choose_k``,
+stability and the sweep's plots work on a view of the fits whose ``init`` column holds the
+method.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ SEP = " / "
 LINESTYLES = {"lloyd": "-", "elkan": "--", "minibatch": ":", "bisecting": "-."}
 
 
-def several(fits: pd.DataFrame) -> bool:
-    """Whether the fits hold more than one algorithm."""
-    return "algorithm" in fits and fits["algorithm"].nunique() > 1
+def named(fits: pd.DataFrame) -> bool:
+    """Whether methods name their algorithm: the fits hold any algorithm besides lloyd."""
+    return "algorithm" in fits and set(fits["algorithm"]) - {"lloyd"} != set()
 
 
 def name(init: str, algorithm: str, multi: bool) -> str:
@@ -31,8 +32,8 @@ def split(method: str) -> tuple[str, str]:
 
 
 def view(fits: pd.DataFrame) -> pd.DataFrame:
-    """The fits with ``init`` holding the method (the fits themselves for one algorithm)."""
-    if not several(fits):
+    """The fits with ``init`` holding the method (the fits themselves for lloyd only)."""
+    if not named(fits):
         return fits
     out = fits.copy()
     out["init"] = [name(i, a, True) for i, a in zip(fits["init"], fits["algorithm"], strict=True)]

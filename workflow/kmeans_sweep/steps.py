@@ -271,7 +271,7 @@ def choose_k(
     from . import methods, tables, verdict
 
     fits = pd.read_parquet(fits_path)
-    labels = methods.labels_view(io.read_labels(label_paths), methods.several(fits))
+    labels = methods.labels_view(io.read_labels(label_paths), methods.named(fits))
     fits = methods.view(fits)
     stability = C.stability_table(labels)
     gap = pd.read_parquet(gap_path)
@@ -310,7 +310,7 @@ def silhouette_diagrams(
 
     choice = pd.read_parquet(choice_path)
     fits = pd.read_parquet(fits_path)
-    multi = methods.several(fits)
+    multi = methods.named(fits)
     fits = methods.view(fits)
     X, y = io.load_prepared(X_path, y_path)
     n_classes = len(np.unique(y)) if y is not None else None

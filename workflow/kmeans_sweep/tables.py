@@ -65,8 +65,8 @@ CHOICE_GUIDE: dict[str, str] = {
     "criteria_agreeing": "how many of the six label-free criteria pick this row's k",
     "confidence": "recommended row only: clear, or uncertain (see note)",
     "fit_init": "init of the best fit at this k (lowest inertia over every init and seed), "
-    "'init / algorithm' when several algorithms are swept; the fit the silhouette diagram and "
-    "the cluster picture show",
+    "'init / algorithm' when an algorithm besides lloyd is swept; the fit the silhouette "
+    "diagram and the cluster picture show",
     "fit_seed": "seed of that best fit",
     "inertia_best_fit": "the best fit's inertia at this k (squared units of the scaled data)",
     "silhouette_best_fit": "the best fit's mean silhouette at this k (-1..1)",
