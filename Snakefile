@@ -17,6 +17,7 @@ include: "workflow/rules/fit.smk"
 include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/plot.smk"
 include: "workflow/rules/choose_k.smk"
+include: "workflow/rules/compare.smk"
 
 
 rule all:

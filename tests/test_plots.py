@@ -20,10 +20,13 @@ from sklearn.datasets import make_blobs
 
 from kmeans_sweep import choose_k as ck
 from kmeans_sweep import choose_k_plots as ckp
-from kmeans_sweep import cluster_plot, plots, tables, verdict
+from kmeans_sweep import cluster_plot, compare, compare_plot, methods, plots, tables, verdict
 from kmeans_sweep.definitions import (
+    ALGORITHM_SPREAD,
     ALL_BAND,
+    ARI_TO_LLOYD,
     BEST_FIT,
+    INERTIA_RATIO,
     MEAN_ALL,
     MOST_STABLE,
     PICK,
@@ -50,6 +53,21 @@ def sweep(n_centers: int = 4, std: float = 1.0):
     return X, y, fits, labels, gap, stability, choice
 
 
+def with_algorithms(fits, labels):
+    """The sweep as if also fitted by elkan (same fits) and minibatch (3 % worse, slower at
+    small k): fits with an algorithm column, labels by fit key."""
+    lloyd = fits.assign(algorithm="lloyd")
+    elkan = lloyd.assign(algorithm="elkan", fit_seconds=lloyd["fit_seconds"] * 1.2)
+    mini = lloyd.assign(algorithm="minibatch", inertia=lloyd["inertia"] * 1.03,
+                        fit_seconds=lloyd["fit_seconds"] * 0.5)
+    every = pd.concat([lloyd, elkan, mini], ignore_index=True)
+    keyed = dict(labels)
+    for (k, init, seed), lab in labels.items():
+        keyed[(k, init, seed, "elkan")] = lab
+        keyed[(k, init, seed, "minibatch")] = np.roll(lab, 3)
+    return every, keyed
+
+
 def draw_all(choice=None, n_centers=4, std=1.0) -> dict:
     """{name: (figure, marks)} of every plot the workflow draws, on the small sweep."""
     X, y, fits, labels, gap, stability, table = sweep(n_centers, std)
@@ -68,6 +86,13 @@ def draw_all(choice=None, n_centers=4, std=1.0) -> dict:
         "criteria": ckp.draw_criteria(fits, gap, stability, choice, dataset="blobs"),
         "stability": ckp.draw_stability(stability, choice, dataset="blobs"),
     }
+    every, keyed = with_algorithms(fits, labels)
+    view = methods.view(every)
+    out["elbow_algorithms"] = plots.draw_elbow(view, choice, **kw)
+    out["silhouette_algorithms"] = plots.draw_silhouette(view, choice, **kw)
+    comparison = compare.table(compare.per_fit(every, keyed), "blobs")
+    out["comparison"] = compare_plot.draw_comparison(
+        comparison, skipped=["init pca with bisecting"], **kw)
     for k in verdict.diagram_ks(choice, sorted(fits["k"].unique()), 4):
         why = ", ".join(verdict.who_picks(choice, k)) or "the number of true classes"
         out[f"silhouette_k{k}"] = draw_silhouette_diagram(
@@ -107,6 +132,10 @@ def test_each_plot_marks_the_k_of_the_choose_k_table(figures):
     assert figures["criteria"][1] == picks
     for name in ("elbow", "silhouette", "stability"):
         assert _pick_lines(figures[name][0]) == {picks[name]}, name
+    for name in ("elbow", "silhouette"):
+        assert figures[f"{name}_algorithms"][1] == {name: picks[name]}
+        assert _pick_lines(figures[f"{name}_algorithms"][0]) == {picks[name]}, name
+    assert figures["comparison"][1] == {} and not _pick_lines(figures["comparison"][0])
     label_free = {picks[c] for c in ck.LABEL_FREE_CRITERIA if picks[c] is not None}
     assert _pick_lines(figures["criteria"][0]) == label_free
     diagrams = {m["k"] for name, (_, m) in figures.items() if name.startswith("silhouette_k")}
@@ -249,6 +278,23 @@ def test_one_colour_per_init_in_every_plot(figures):
                 assert i == 5, f"panel {i} uses an init colour"
 
 
+def test_one_colour_and_line_style_per_algorithm(figures):
+    algo_colors = set(compare_plot.ALGORITHM_COLORS.values())
+    assert not algo_colors & (set(RESERVED_COLORS) | set(INIT_COLORS.values()))
+    entries = dict(_legend_entries(figures["comparison"][0]))
+    assert set(entries) == {"lloyd", "elkan", "minibatch"}
+    for algo, handle in entries.items():
+        assert handle.get_color() == compare_plot.ALGORITHM_COLORS[algo]
+        assert handle.get_linestyle() == Line2D([], [], ls=methods.LINESTYLES[algo]).get_linestyle()
+    # the sweep's curves: the init's colour, the algorithm's line style
+    for label, handle in _legend_entries(figures["elbow_algorithms"][0]):
+        if " / " in label:
+            init, algo = methods.split(label.split(" (")[0])
+            assert handle.get_color() == INIT_COLORS[init], label
+            assert handle.get_linestyle() == Line2D([], [], ls=methods.LINESTYLES[algo]
+                                                    ).get_linestyle(), label
+
+
 # --------------------------------------------------------------------------- #
 # captions and titles use the same definitions
 # --------------------------------------------------------------------------- #
@@ -260,6 +306,8 @@ CAPTIONS = {
     "stability": [RULES["stability"], MOST_STABLE],
     "clusters_pca": ["recommended k", "best fit", "true class"],
     "silhouette_diagram": ["k picked by", "number of true classes", "best fit"],
+    "comparison": [ALGORITHM_SPREAD, INERTIA_RATIO, ARI_TO_LLOYD, "fit time", "log scale",
+                   "bisecting with init pca"],
 }
 WRONG = ["mean curve", "spread over seeds", "highest mean silhouette", "neighbour"]
 
@@ -273,9 +321,11 @@ def test_caption_and_plot_say_the_same(name, figures):
     caption = _caption(name)
     fig = figures[name][0] if name in figures else figures["silhouette_k4"][0]
     drawn = " ".join(" ".join(text.split()) for text, _ in _texts(fig))
+    caption_only = {("silhouette_diagram", "number of true classes"),
+                    ("comparison", "bisecting with init pca")}
     for phrase in CAPTIONS[name]:
         assert phrase in caption, f"{name}.rst lacks {phrase!r}"
-        if name != "silhouette_diagram" or phrase != "number of true classes":
+        if (name, phrase) not in caption_only:
             assert phrase.lower() in drawn.lower(), f"{name}.png lacks {phrase!r}"
     for phrase in WRONG:
         assert phrase not in caption, f"{name}.rst says {phrase!r}"

@@ -146,6 +146,8 @@ def test_report_contains_plots_tables_and_follows_config(workflow):
         "stability.png",
         "summary.html",  # the tables as HTML pages, viewable inside the report
         "choose_k.html",
+        "comparison.png",  # the algorithm comparison (one algorithm here: its spread)
+        "comparison.html",
         "silhouette_k",
     ]:
         assert name in html, name

@@ -10,7 +10,7 @@ from matplotlib.image import imread
 
 SCORES = ["fit_seconds", "inertia", "n_iter", "silhouette", "calinski_harabasz", "davies_bouldin"]
 LABEL_SCORES = ["homogeneity", "completeness", "v_measure", "ari", "ami"]
-PLOTS = ["elbow", "silhouette", "clusters_pca", "criteria", "stability"]
+PLOTS = ["elbow", "silhouette", "clusters_pca", "criteria", "stability", "comparison"]
 
 
 def assert_png(path, min_bytes=5_000):

@@ -1,5 +1,7 @@
 """The fit cache: finished fits on disk, one small .npz per fit, named by the hash of
-everything that determines the fit (data, k, init, seed, settings, library versions, code)."""
+everything that determines the fit (data, k, init, seed, algorithm, settings, library versions,
+code). A lloyd fit's key is what it was before the algorithm became a sweep dimension, so
+caches of earlier sweeps stay valid."""
 
 from __future__ import annotations
 
@@ -16,6 +18,10 @@ _HERE = Path(__file__).resolve().parent
 # the code that determines a fit's row: the fit itself and its scores
 CODE_HASH = hashlib.sha256(
     b"".join((_HERE / name).read_bytes() for name in ("fitting.py", "mapped_fit.py", "scores.py"))
+).hexdigest()[:16]
+# the other algorithms' fits also depend on algorithms.py
+ALGORITHM_CODE_HASH = hashlib.sha256(
+    (CODE_HASH + (_HERE / "algorithms.py").read_text()).encode()
 ).hexdigest()[:16]
 
 
@@ -35,7 +41,12 @@ class FitCache:
     def __init__(self, root: str | os.PathLike | None):
         self.root = Path(root) if root else None
 
-    def key(self, data_hash: str, k: int, init: str, seed: int, settings: dict) -> str:
+    def key(
+        self, data_hash: str, k: int, init: str, seed: int, settings: dict, algorithm="lloyd"
+    ) -> str:
+        from .algorithms import DEFAULT, settings_for
+
+        settings = settings_for(settings, algorithm)
         ident = {
             "data": data_hash,
             "k": int(k),
@@ -45,6 +56,8 @@ class FitCache:
             "versions": versions(),
             "code": CODE_HASH,
         }
+        if algorithm != DEFAULT:
+            ident.update(algorithm=algorithm, code=ALGORITHM_CODE_HASH)
         return hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()
 
     def _path(self, key: str) -> Path:

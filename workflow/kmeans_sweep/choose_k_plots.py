@@ -17,6 +17,7 @@ from matplotlib.patches import Patch
 
 from .choose_k import criteria_by_k, informative_inits, stability_by_k
 from .definitions import ALL_BAND, BEST_FIT, MEAN_ALL, MOST_STABLE, PICK, RULES
+from .methods import linestyle
 from .plot_style import (
     BEST_COLOR,
     MEAN_COLOR,
@@ -87,7 +88,8 @@ def _stability_lines(ax, stability, colors) -> pd.DataFrame:
     keep = informative_inits(stability)
     for init, s in stability[stability["init"].isin(keep)].groupby("init"):
         s = s.sort_values("k")
-        ax.plot(s["k"], s["stability_mean"], color=colors[str(init)], lw=1.2, alpha=0.9)
+        ax.plot(s["k"], s["stability_mean"], linestyle(init), color=colors[str(init)], lw=1.2,
+                alpha=0.9)
     per_k = stability_by_k(stability)
     draw_best(ax, per_k["k"].to_numpy(int), per_k["stability_mean"].to_numpy(float), label=None)
     return per_k
@@ -114,7 +116,8 @@ def _legend_handles(rec, confidence, inits, colors) -> list:
                label=f"{BEST_FIT};\nseed stability: {MOST_STABLE}. Each pick is made on it"),
         Line2D([], [], color=PICK_COLOR, ls="--", marker="o", mfc="none", label=PICK),
     ]
-    handles += [Line2D([], [], color=colors[i], lw=1.2, label=f"stability of {i}") for i in inits]
+    handles += [Line2D([], [], ls=linestyle(i), color=colors[i], lw=1.2, label=f"stability of {i}")
+                for i in inits]
     if rec is not None:
         handles.append(Patch(color=REC_COLOR, alpha=0.35, label=f"recommended k = {rec} "
                              f"({confidence})"))
@@ -170,7 +173,8 @@ def draw_stability(stability, choice, *, dataset: str):
                 f"{init} (identical for every seed)")
             ax.fill_between(k, np.clip(m - sd, -0.5, 1.02), np.clip(m + sd, -0.5, 1.02),
                             color=colors[str(init)], alpha=0.12, lw=0)
-            ax.plot(k, m, color=colors[str(init)], marker="o", ms=3.5, lw=1.4, label=text)
+            ax.plot(k, m, linestyle(init), color=colors[str(init)], marker="o", ms=3.5, lw=1.4,
+                    label=text)
         per_k = stability_by_k(st)
         ks, sm = per_k["k"].to_numpy(int), per_k["stability_mean"].to_numpy(float)
         draw_best(ax, ks, sm, label=f"{MOST_STABLE} (used for the pick)")

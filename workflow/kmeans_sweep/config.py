@@ -161,7 +161,19 @@ def check_config(config: dict) -> dict[str, DatasetInfo]:
                     f"{info.n_features} features in dataset {name!r} (drop pca or that k)"
                 )
         infos[name] = info
+    _check_algorithms(sweep)
     return infos
+
+
+def _check_algorithms(sweep: dict) -> None:
+    from .algorithms import skipped
+
+    inits, algorithms = sweep["init"], sweep.get("algorithm", ["lloyd"])
+    if len(skipped(inits, algorithms)) == len(inits) * len(algorithms):
+        raise ConfigError(
+            f"sweep.algorithm: no algorithm in {algorithms} supports any init in {inits} "
+            f"(bisecting cannot use init pca)"
+        )
 
 
 # --- values passed to jobs --------------------------------------------------------------
@@ -170,11 +182,14 @@ def check_config(config: dict) -> dict[str, DatasetInfo]:
 def fit_settings(config: dict) -> dict:
     """Everything besides (k, init, seed) that changes a fit's result."""
     sweep = config["sweep"]
-    return {
+    settings = {
         "n_init": sweep["n_init"],
         "max_iter": sweep["max_iter"],
         "silhouette_sample_size": sweep["silhouette_sample_size"],
     }
+    if "minibatch" in sweep.get("algorithm", ()):  # only then: other sweeps' params unchanged
+        settings["batch_size"] = sweep["batch_size"]
+    return settings
 
 
 def is_labelled(spec: dict) -> bool:

@@ -17,6 +17,12 @@ ALL_BAND = "±1 sd over all fits"
 #: Stability: per k, the informative init whose seeds agree most.
 MOST_STABLE = "most stable init at each k"
 
+#: The line and band of each algorithm in comparison.png.
+ALGORITHM_SPREAD = "median over inits and seeds, band: min–max"
+#: The comparison's measures (compare.py), as the picture's axes and the caption name them.
+INERTIA_RATIO = "inertia / best inertia at k"
+ARI_TO_LLOYD = "ARI with the best lloyd partition at k"
+
 #: How each criterion picks its k (the ``rule`` column of choose_k.csv, the plots' titles).
 RULES: dict[str, str] = {
     "elbow": "Kneedle knee of the best-fit inertia curve",

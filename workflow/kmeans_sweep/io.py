@@ -72,13 +72,27 @@ def load_X(x_path) -> np.ndarray:
 # --- labels and centres of fits ---------------------------------------------------------
 
 
-def label_column(k: int, init: str, seed: int) -> str:
-    return f"k={int(k)}|init={init}|seed={int(seed)}"
+def fit_key(k: int, init: str, seed: int, algorithm: str = "lloyd") -> tuple:
+    """A fit's key: ``(k, init, seed)`` for a lloyd fit (as before the algorithm became a sweep
+    dimension), ``(k, init, seed, algorithm)`` for the other algorithms."""
+    base = (int(k), str(init), int(seed))
+    return base if algorithm == "lloyd" else (*base, str(algorithm))
 
 
-def parse_label_column(name: str) -> tuple[int, str, int]:
+def split_key(key: tuple) -> tuple[int, str, int, str]:
+    """(k, init, seed, algorithm) of a fit key."""
+    return (*key[:3], key[3] if len(key) > 3 else "lloyd")
+
+
+def label_column(k: int, init: str, seed: int, algorithm: str = "lloyd") -> str:
+    name = f"k={int(k)}|init={init}|seed={int(seed)}"
+    return name if algorithm == "lloyd" else f"{name}|algorithm={algorithm}"
+
+
+def parse_label_column(name: str) -> tuple:
     parts = dict(p.split("=", 1) for p in name.split("|"))
-    return int(parts["k"]), parts["init"], int(parts["seed"])
+    return fit_key(int(parts["k"]), parts["init"], int(parts["seed"]),
+                   parts.get("algorithm", "lloyd"))
 
 
 def label_dtype(labels) -> np.dtype:
@@ -106,7 +120,8 @@ def write_labels(labels: dict, path) -> None:
 
 
 def read_labels(paths, wanted=None) -> dict:
-    """{(k, init, seed): labels} from label files; ``wanted`` limits to some fits."""
+    """{fit key: labels} from label files (see :func:`fit_key`); ``wanted`` limits to some
+    fits."""
     import pyarrow.parquet as pq
 
     want = None if wanted is None else {label_column(*w) for w in wanted}
@@ -126,25 +141,26 @@ def write_centers(centers: dict, path) -> None:
     import pandas as pd
 
     rows = []
-    for (k, init, seed), c in centers.items():
+    for key, c in centers.items():
+        k, init, seed, algorithm = split_key(key)
         for i, centre in enumerate(np.asarray(c)):
-            rows.append(
-                {"k": k, "init": init, "seed": seed, "cluster": i, "center": centre.tolist()}
-            )
-    frame = pd.DataFrame(rows, columns=["k", "init", "seed", "cluster", "center"])
+            rows.append({"k": k, "init": init, "seed": seed, "algorithm": algorithm,
+                         "cluster": i, "center": centre.tolist()})
+    columns = ["k", "init", "seed", "algorithm", "cluster", "center"]
+    frame = pd.DataFrame(rows, columns=columns)
     write_parquet(frame, path)
 
 
-def read_centers(paths, k: int, init: str, seed: int) -> np.ndarray:
+def read_centers(paths, k: int, init: str, seed: int, algorithm: str = "lloyd") -> np.ndarray:
     import pandas as pd
 
+    where = [("k", "==", k), ("init", "==", init), ("seed", "==", seed),
+             ("algorithm", "==", algorithm)]
     for path in paths:
-        frame = pd.read_parquet(
-            path, filters=[("k", "==", k), ("init", "==", init), ("seed", "==", seed)]
-        )
+        frame = pd.read_parquet(path, filters=where)
         if len(frame):
             return np.vstack(frame.sort_values("cluster")["center"].to_numpy())
-    raise KeyError(f"no centres stored for k={k} init={init} seed={seed}")
+    raise KeyError(f"no centres stored for k={k} init={init} seed={seed} algorithm={algorithm}")
 
 
 def remove_other_files(folder, keep) -> int:

@@ -13,10 +13,17 @@ from dataclasses import dataclass
 import numpy as np
 
 
-def fit_grid(sweep: dict) -> list[tuple[int, str, int]]:
-    """Every (k, init, seed) of the sweep, sorted, so config list order does not matter."""
+def fit_grid(sweep: dict) -> list[tuple]:
+    """Every fit of the sweep, sorted, so config list order does not matter: its key
+    (io.fit_key: (k, init, seed) for lloyd, (k, init, seed, algorithm) otherwise) for every
+    k, init, seed and algorithm, except the (init, algorithm) pairs the algorithm does not
+    support (algorithms.skipped)."""
+    from .algorithms import DEFAULT, supports
+    from .io import fit_key
+
     inits, seeds = sweep["init"], sweep["seeds"]
-    return sorted((k, init, seed) for k in sweep["k"] for init in inits for seed in seeds)
+    pairs = [(i, a) for a in sweep.get("algorithm", [DEFAULT]) for i in inits if supports(a, i)]
+    return sorted(fit_key(k, i, s, a) for k in sweep["k"] for i, a in pairs for s in seeds)
 
 
 def n_jobs(
@@ -48,7 +55,7 @@ def partition(costs: np.ndarray, n: int) -> list[list[int]]:
 
 @dataclass
 class Plan:
-    fits: list[tuple[int, str, int]]
+    fits: list[tuple]  # fit keys (io.fit_key)
     parts: list[list[int]]
     units: list[float]  # estimated work of each job, in cost units
     seconds_per_unit: float

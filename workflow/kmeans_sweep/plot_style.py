@@ -37,23 +37,23 @@ MARKS_KEY = "kmeans_sweep_marks"
 
 
 def init_colors(inits) -> dict[str, str]:
-    """{init: colour}: fixed for the known methods, the same in every plot."""
-    others = sorted(str(i) for i in set(inits) if i not in INIT_COLORS)
+    """{init or method: colour}: fixed for the known inits, the same in every plot; a method
+    "init / algorithm" (methods.py) has its init's colour (its algorithm: methods.linestyle)."""
+    from .methods import split
+
+    bare = {str(i): split(i)[0] for i in inits}
+    others = sorted({b for b in bare.values() if b not in INIT_COLORS})
     spare = {init: SPARE_INIT_COLORS[i % len(SPARE_INIT_COLORS)] for i, init in enumerate(others)}
-    return {str(i): INIT_COLORS.get(str(i), spare.get(str(i))) for i in inits}
+    return {m: INIT_COLORS.get(b, spare.get(b)) for m, b in bare.items()}
 
 
 def line_groups(fits: pd.DataFrame):
-    """(init, label, linestyle, rows) per line to draw: one per init, and per algorithm too
-    when the fits hold more than one algorithm."""
-    algos = sorted(fits["algorithm"].unique()) if "algorithm" in fits else []
-    if len(algos) <= 1:
-        for init, rows in fits.groupby("init", sort=False):
-            yield str(init), str(init), "-", rows
-        return
-    styles = ["-", "--", ":", "-."]
-    for (init, algo), rows in fits.groupby(["init", "algorithm"], sort=False):
-        yield str(init), f"{init}, {algo}", styles[algos.index(algo) % 4], rows
+    """(method, label, linestyle, rows) per line to draw: one per method (methods.py), in the
+    init's colour and the algorithm's line style."""
+    from .methods import linestyle
+
+    for method, rows in fits.groupby("init", sort=False):
+        yield str(method), str(method), linestyle(method), rows
 
 
 def mark_pick(ax, ks, values, pick: int | None, label: str | None = PICK) -> None:

@@ -26,29 +26,42 @@ from .plot_style import (
 )
 from .verdict import picks
 
+COMPACT_LINES = 6  # more lines than this (several algorithms): short legend entries
 
-def _draw_init_lines(ax, fits: pd.DataFrame, metric: str) -> None:
-    """One line per init (mean over seeds) with a ±1 sd band, in the init's colour."""
+
+def _line_text(label: str, n: int, sd: pd.Series, compact: bool) -> str:
+    if n == 1:
+        return f"{label} (1 seed)"
+    if (sd == 0).all():
+        return f"{label} (the same for all {n} seeds)"
+    return label if compact else f"{label}: mean of {n} seeds, {SEED_BAND}"
+
+
+def _draw_init_lines(ax, fits: pd.DataFrame, metric: str) -> str | None:
+    """One line per init, or per method "init / algorithm" (mean over seeds) with a ±1 sd band,
+    in the init's colour and the algorithm's line style. With many lines the legend entries
+    are short and the returned legend title says what the lines are."""
     colors = init_colors(fits["init"].unique())
-    for init, label, ls, rows in line_groups(fits):
+    groups = list(line_groups(fits))
+    compact = len(groups) > COMPACT_LINES
+    n_seeds = 0
+    for init, label, ls, rows in groups:
         stats = rows.groupby("k")[metric].agg(["mean", "std", "count"]).sort_index()
         n = int(stats["count"].max())
+        n_seeds = max(n_seeds, n)
         sd = stats["std"].fillna(0)
-        if n == 1:
-            text = f"{label} (1 seed)"
-        elif (sd == 0).all():
-            text = f"{label} (the same for all {n} seeds)"
-        else:
-            text = f"{label}: mean of {n} seeds, {SEED_BAND}"
         mean = stats["mean"]
+        text = _line_text(label, n, sd, compact)
         ax.plot(mean.index, mean, ls, color=colors[init], marker="o", ms=3.5, lw=1.6, label=text)
         if n > 1 and (sd > 0).any():
             ax.fill_between(mean.index, mean - sd, mean + sd, color=colors[init], alpha=0.15, lw=0)
+    return f"init / algorithm: mean of {n_seeds} seeds, {SEED_BAND}" if compact else None
 
 
-def _legend_below(fig, ax) -> None:
+def _legend_below(fig, ax, title: str | None = None) -> None:
     handles, labels = ax.get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncol=2, fontsize=8, frameon=False)
+    fig.legend(handles, labels, loc="outside lower center", ncol=2, fontsize=8,
+               frameon=False, title=title, title_fontsize=8, handlelength=3.5 if title else 2)
 
 
 def _best_curve(fits: pd.DataFrame, metric: str) -> pd.Series:
@@ -68,7 +81,7 @@ def draw_elbow(fits, choice, *, dataset: str, width=8, height=5, **_):
             2, 1, figsize=(width, height * 1.3), sharex=True, height_ratios=[3, 1],
             layout="constrained",
         )
-        _draw_init_lines(ax, fits, "inertia")
+        title = _draw_init_lines(ax, fits, "inertia")
         best = _best_curve(fits, "inertia")
         draw_best(ax, best.index, best.to_numpy())
         mark_pick(ax, best.index, best.to_numpy(), pick, label=f"elbow pick: k = {pick}")
@@ -81,7 +94,7 @@ def draw_elbow(fits, choice, *, dataset: str, width=8, height=5, **_):
         axt.set_ylim(bottom=0)
         axt.set_xlabel("number of clusters k")
         int_ticks(axt, best.index)
-        _legend_below(fig, ax)
+        _legend_below(fig, ax, title)
     return fig, {"elbow": pick}
 
 
@@ -90,7 +103,7 @@ def draw_silhouette(fits, choice, *, dataset: str, width=8, height=5, **_):
     pick = picks(choice).get("silhouette")
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(width, height * 1.15), layout="constrained")
-        _draw_init_lines(ax, fits, "silhouette")
+        title = _draw_init_lines(ax, fits, "silhouette")
         best = _best_curve(fits, "silhouette")
         draw_best(ax, best.index, best.to_numpy())
         value = best.get(pick, float("nan")) if pick is not None else float("nan")
@@ -103,7 +116,7 @@ def draw_silhouette(fits, choice, *, dataset: str, width=8, height=5, **_):
         sub = f", on a fixed sample of {n_sil} points" if sampled else ""
         ax.set_title(f"{dataset}: silhouette vs k{sub}\n{RULES['silhouette']}")
         int_ticks(ax, best.index)
-        _legend_below(fig, ax)
+        _legend_below(fig, ax, title)
     return fig, {"silhouette": pick}
 
 

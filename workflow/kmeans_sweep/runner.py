@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .algorithms import fit_one
 from .cache import FitCache
-from .fitting import fit_one, pca_init_centres
+from .fitting import pca_init_centres
+from .io import fit_key, split_key
 from .scores import encode, silhouette_base
 
 log = logging.getLogger("kmeans_sweep")
@@ -19,8 +21,8 @@ log = logging.getLogger("kmeans_sweep")
 @dataclass
 class ChunkResult:
     rows: list[dict]
-    labels: dict[tuple[int, str, int], np.ndarray]
-    centers: dict[tuple[int, str, int], np.ndarray]
+    labels: dict[tuple, np.ndarray]  # by fit key (io.fit_key)
+    centers: dict[tuple, np.ndarray]
     computed: int
     cached: int
     fit_seconds: float = 0.0
@@ -97,8 +99,11 @@ class _Shared:
             self.pca[k] = pca_init_centres(self.X, k)
 
 
-def _row_context(X, settings: dict, init: str, sklearn_version: str) -> dict:
+def _row_context(X, settings: dict, init: str, algorithm: str, sklearn_version: str) -> dict:
+    batch = {"batch_size": settings["batch_size"]} if algorithm == "minibatch" else {}
     return {
+        "algorithm": algorithm,
+        **batch,
         "n_init": 1 if init == "pca" else settings["n_init"],
         "max_iter": settings["max_iter"],
         "n_samples": int(X.shape[0]),
@@ -107,14 +112,15 @@ def _row_context(X, settings: dict, init: str, sklearn_version: str) -> dict:
     }
 
 
-def _compute(shared: _Shared, k, init, seed, dataset, cache, key, result) -> tuple:
+def _compute(shared: _Shared, fit, dataset, cache, key, result) -> tuple:
+    k, init, seed, algorithm = fit
     shared.prepare(k, init)
     X, y, settings = shared.X, shared.y, shared.settings
     row, labels, centers, problems = fit_one(
-        X, y, k, init, seed, settings, shared.sil, shared.pca.get(k), shared.truth
+        X, y, k, init, seed, algorithm, settings, shared.sil, shared.pca.get(k), shared.truth
     )
     for problem in problems:
-        log.warning("%s k=%d init=%s seed=%d: %s", dataset, k, init, seed, problem)
+        log.warning("%s k=%d init=%s seed=%d %s: %s", dataset, k, init, seed, algorithm, problem)
     cache.put(key, row, labels, centers)
     result.computed += 1
     result.fit_seconds += row["fit_seconds"]
@@ -132,7 +138,8 @@ def run_fits(
     fail_on: str | None = None,
     progress: Progress | None = None,
 ) -> ChunkResult:
-    """Run (or fetch from the cache) every fit in ``fits`` = [(k, init, seed), ...]."""
+    """Run (or fetch from the cache) every fit in ``fits`` = [fit key, ...] (io.fit_key:
+    (k, init, seed) for lloyd, (k, init, seed, algorithm) otherwise)."""
     import sklearn
     import sklearn.cluster
     import sklearn.metrics  # imported here, not inside the first fit's timing
@@ -144,23 +151,24 @@ def run_fits(
     result = ChunkResult([], {}, {}, 0, 0)
     shared = _Shared(X, y, settings)
     with threadpool_limits(1):
-        for k, init, seed in fits:
+        for fit in fits:
+            k, init, seed, algorithm = fit = split_key(tuple(fit))
             k, seed = int(k), int(seed)
             if fail_on and fail_on == f"{dataset}:{k}:{init}:{seed}":
                 raise RuntimeError(f"injected failure for fit k={k} init={init} seed={seed}")
             start = time.perf_counter()
-            key = cache.key(digest, k, init, seed, settings)
+            key = cache.key(digest, k, init, seed, settings, algorithm)
             hit = cache.get(key)
             if hit is not None:
                 row, labels, centers = hit
                 result.cached += 1
             else:
-                row, labels, centers = _compute(shared, k, init, seed, dataset, cache, key, result)
+                row, labels, centers = _compute(shared, fit, dataset, cache, key, result)
             if progress is not None:
                 progress.update(from_cache=hit is not None, seconds=time.perf_counter() - start)
-            context = _row_context(X, settings, init, sklearn.__version__)
+            context = _row_context(X, settings, init, algorithm, sklearn.__version__)
             result.rows.append({"dataset": dataset, **row, **context})
-            result.labels[(k, init, seed)] = labels
-            result.centers[(k, init, seed)] = centers
+            result.labels[fit_key(*fit)] = labels
+            result.centers[fit_key(*fit)] = centers
     result.score_seconds += shared.seconds
     return result

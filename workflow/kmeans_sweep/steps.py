@@ -123,6 +123,7 @@ def aggregate_fits(
     label_paths,
     center_paths,
     init_order,
+    algorithm_order=None,
     out_fits,
     out_summary,
     out_summary_csv,
@@ -137,8 +138,8 @@ def aggregate_fits(
     from .aggregate import combine_fits, summarize
     from .tables import for_people
 
-    fits = combine_fits([pd.read_parquet(p) for p in chunk_paths], init_order)
-    summary = summarize(fits, init_order)
+    fits = combine_fits([pd.read_parquet(p) for p in chunk_paths], init_order, algorithm_order)
+    summary = summarize(fits, init_order, algorithm_order)
     io.write_parquet(fits, out_fits)
     io.write_parquet(summary, out_summary)
     io.write_csv(for_people(summary), out_summary_csv)
@@ -148,7 +149,7 @@ def aggregate_fits(
         Path(chunk_paths[0]).parent, [*chunk_paths, *label_paths, *center_paths]
     )
     log.info(
-        "%d fits, %d (k, init) groups; removed %d files of an earlier job plan",
+        "%d fits, %d (k, init, algorithm) groups; removed %d files of an earlier job plan",
         len(fits),
         len(summary),
         stale,
@@ -179,10 +180,10 @@ def plot_sweep(
 
     import pandas as pd
 
-    from . import cluster_plot, tables
+    from . import cluster_plot, methods, tables
     from . import plots as P
 
-    fits = pd.read_parquet(fits_path)
+    fits = methods.view(pd.read_parquet(fits_path))
     choice = pd.read_parquet(choice_path)
     marks = {
         "elbow": P.plot_elbow(fits, choice, out_elbow, dataset=dataset, **plots),
@@ -190,9 +191,9 @@ def plot_sweep(
     }
     X, y = io.load_prepared(X_path, y_path)
     rec = choice[choice["criterion"] == "recommended"].iloc[0]
-    key = (int(rec["k"]), str(rec["fit_init"]), int(rec["fit_seed"]))
+    key = methods.fit_of(int(rec["k"]), str(rec["fit_init"]), int(rec["fit_seed"]))
     labels = io.read_labels(label_paths, [key])[key]
-    centers = io.read_centers(center_paths, *key)
+    centers = io.read_centers(center_paths, *io.split_key(key))
     names = json.loads(Path(meta_path).read_text()).get("label_names")
     marks["clusters_pca"] = cluster_plot.plot_clusters_pca(
         X, labels, centers, y, choice, out_clusters, dataset=dataset, class_names=names, **plots
@@ -200,6 +201,32 @@ def plot_sweep(
     tables.write_summary_page(pd.read_parquet(summary_path), dataset, out_summary_html)
     log.info("plots mark: %s", marks)
     return marks
+
+
+def compare_algorithms(
+    *, dataset, fits_path, label_paths, skipped, plots, out_csv, out_parquet, out_html, out_plot
+):
+    """The algorithm comparison table (Parquet at full precision, CSV and HTML rounded) and
+    picture. ``skipped``: (init, algorithm, reason) of each combination not fitted."""
+    import pandas as pd
+
+    from . import compare, compare_plot, tables
+
+    fits = pd.read_parquet(fits_path)
+    per_fit = compare.per_fit(fits, io.read_labels(label_paths))
+    comparison = compare.table(per_fit, dataset)
+    io.write_parquet(comparison, out_parquet)
+    io.write_csv(tables.for_people(comparison), out_csv)
+    notes = compare.findings(comparison)
+    if comparison["algorithm"].nunique() == 1:
+        notes.append("Only one algorithm was swept: list more in sweep.algorithm to compare.")
+    notes += [f"Not fitted: init {i} with algorithm {a} ({why})." for i, a, why in skipped]
+    tables.write_comparison_page(comparison, dataset, notes, out_html)
+    short = [f"init {i} with {a}" for i, a, _ in skipped]
+    compare_plot.plot_comparison(comparison, out_plot, dataset=dataset, skipped=short, **plots)
+    for line in notes:
+        log.info("%s", line)
+    return comparison
 
 
 def gap_statistic(X_path, gap: dict, out_path):
@@ -241,10 +268,11 @@ def choose_k(
 
     from . import choose_k as C
     from . import choose_k_plots as CP
-    from . import tables, verdict
+    from . import methods, tables, verdict
 
     fits = pd.read_parquet(fits_path)
-    labels = io.read_labels(label_paths)
+    labels = methods.labels_view(io.read_labels(label_paths), methods.named(fits))
+    fits = methods.view(fits)
     stability = C.stability_table(labels)
     gap = pd.read_parquet(gap_path)
     choice = C.choose_k(fits, gap, stability)
@@ -278,15 +306,18 @@ def silhouette_diagrams(
     of true classes), into a fresh directory. Returns the ks drawn."""
     import pandas as pd
 
-    from . import verdict
+    from . import methods, verdict
 
     choice = pd.read_parquet(choice_path)
     fits = pd.read_parquet(fits_path)
+    multi = methods.named(fits)
+    fits = methods.view(fits)
     X, y = io.load_prepared(X_path, y_path)
     n_classes = len(np.unique(y)) if y is not None else None
     swept = sorted(int(k) for k in fits["k"].unique())
     ks = verdict.diagram_ks(choice, swept, n_classes)
-    labels = io.read_labels(label_paths, _best_keys(fits, ks))
+    wanted = [methods.fit_of(*key) for key in _best_keys(fits, ks)]
+    labels = methods.labels_view(io.read_labels(label_paths, wanted), multi)
     _diagrams(
         X,
         labels,
@@ -304,6 +335,7 @@ def silhouette_diagrams(
 
 
 def _best_keys(fits, ks) -> list[tuple[int, str, int]]:
+    """(k, method, seed) of the best fit at each k (fits: the methods.view)."""
     from .choose_k import criteria_by_k
 
     by_k = criteria_by_k(fits).set_index("k")

@@ -42,6 +42,9 @@ _DIGITS: dict[str, tuple[str, int]] = {
     "calinski_harabasz": ("sig", 5),
     "davies_bouldin": ("sig", 4),
 }
+for _stat in ("median", "min", "max"):  # the algorithm comparison (compare.py)
+    _DIGITS |= {f"fit_time_s_{_stat}": ("sig", 3), f"time_vs_lloyd_{_stat}": ("sig", 3),
+                f"inertia_ratio_{_stat}": ("dec", 4), f"ari_to_best_lloyd_{_stat}": ("dec", 4)}
 _FIXED_SCALE = ("dec", 4)  # scores on -1..1 or 0..1, the gap statistic, stability
 _STD = ("sig", 2)
 
@@ -61,8 +64,9 @@ CHOICE_GUIDE: dict[str, str] = {
     "uses_labels": "True: compares with the true labels, not part of the recommendation",
     "criteria_agreeing": "how many of the six label-free criteria pick this row's k",
     "confidence": "recommended row only: clear, or uncertain (see note)",
-    "fit_init": "init of the best fit at this k (lowest inertia over every init and seed); the "
-    "fit the silhouette diagram and the cluster picture show",
+    "fit_init": "init of the best fit at this k (lowest inertia over every init and seed), "
+    "'init / algorithm' when an algorithm besides lloyd is swept; the fit the silhouette "
+    "diagram and the cluster picture show",
     "fit_seed": "seed of that best fit",
     "inertia_best_fit": "the best fit's inertia at this k (squared units of the scaled data)",
     "silhouette_best_fit": "the best fit's mean silhouette at this k (-1..1)",
@@ -102,6 +106,8 @@ def _round(value: float, how: tuple[str, int]) -> float:
 
 
 def _digits_of(col: str) -> tuple[str, int] | None:
+    if col in _DIGITS:
+        return _DIGITS[col]
     if col.endswith("_std"):
         return _STD
     base = col.removesuffix("_mean").removesuffix("_best_fit")
@@ -172,14 +178,14 @@ def to_html(
 
 
 SUMMARY_INTRO = (
-    "One row per (k, init): the number of fits (seeds) and every score's mean and standard "
-    "deviation over them, rounded for reading (summary.csv holds the same rounded numbers; "
-    "summary.parquet keeps full precision)."
+    "One row per (k, init, algorithm): the number of fits (seeds) and every score's mean and "
+    "standard deviation over them, rounded for reading (summary.csv holds the same rounded "
+    "numbers; summary.parquet keeps full precision)."
 )
 
 
 def write_summary_page(summary: pd.DataFrame, dataset: str, path) -> None:
-    page = to_html(summary, f"{dataset}: summary per k and init",
+    page = to_html(summary, f"{dataset}: summary per k, init and algorithm",
                    summary_guide(summary.columns), [SUMMARY_INTRO])
     _write(page, path)
 
@@ -190,6 +196,24 @@ def write_choice_page(choice: pd.DataFrame, dataset: str, swept: list[int], path
 
     intro = headline(choice, dataset, swept, width=10_000)
     _write(to_html(choice, f"{dataset}: choosing k", CHOICE_GUIDE, intro, "recommended"), path)
+
+
+COMPARISON_INTRO = (
+    "One row per (k, algorithm): the median, min and max over the algorithm's fits at that k "
+    "(every init and seed) of its fit time, its fit time relative to lloyd's, its inertia "
+    "relative to the best fit at that k, and the ARI between its partitions and the best lloyd "
+    "partition at that k. comparison.csv holds the same rounded numbers, comparison.parquet "
+    "full precision."
+)
+
+
+def write_comparison_page(comparison: pd.DataFrame, dataset: str, notes: list[str], path):
+    """The algorithm comparison under its findings and the skipped combinations."""
+    from .compare import guide
+
+    intro = [*notes, COMPARISON_INTRO]
+    _write(to_html(comparison, f"{dataset}: algorithms compared", guide(comparison.columns),
+                   intro), path)
 
 
 def _write(page: str, path) -> None:

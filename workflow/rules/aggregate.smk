@@ -19,5 +19,6 @@ rule aggregate_fits:
         "../envs/kmeans-sweep.yaml"
     params:
         init_order=SWEEP["init"],
+        algorithm_order=SWEEP["algorithm"],
     script:
         "../scripts/aggregate_fits.py"

@@ -11,6 +11,7 @@ from snakemake.utils import validate
 
 sys.path.insert(0, str(Path(workflow.current_basedir).parent))
 
+from kmeans_sweep import algorithms  # noqa: E402
 from kmeans_sweep import config as plan  # noqa: E402
 from kmeans_sweep import cost, ctrl_c, slurm_status  # noqa: E402
 from kmeans_sweep import plan as plan_jobs  # noqa: E402
@@ -38,7 +39,12 @@ SWEEP = config["sweep"]
 FIT_SETTINGS = plan.fit_settings(config)
 # seconds per unit of estimated work, from the jobs that already ran here (cost.py)
 SECONDS_PER_UNIT, _ = cost.seconds_per_unit(config["cache_dir"])
-GRID = plan_jobs.fit_grid(SWEEP)  # every (k, init, seed), sorted
+GRID = plan_jobs.fit_grid(SWEEP)  # every fit key (k, init, seed[, algorithm]), sorted
+# (init, algorithm) pairs an algorithm cannot fit: said here, in the comparison table and plot
+SKIPPED = algorithms.skipped(SWEEP["init"], SWEEP["algorithm"])
+if not workflow.remote_exec:
+    for _line in algorithms.skipped_lines(SWEEP["init"], SWEEP["algorithm"]):
+        print(f"kmeans-sweep: {_line}", file=sys.stderr)
 
 
 @functools.cache
@@ -137,6 +143,10 @@ def get_plot_settings(wildcards):
     return dict(config["plots"])
 
 
+def get_skipped(wildcards):
+    return [list(s) for s in SKIPPED]
+
+
 def get_gap_settings(wildcards):
     return {
         "k": SWEEP["k"],
@@ -175,5 +185,7 @@ def get_final_outputs(wildcards):
             f"results/{name}/plots/criteria.png",
             f"results/{name}/plots/stability.png",
             f"results/{name}/plots/silhouette_diagrams",
+            f"results/{name}/comparison.csv",
+            f"results/{name}/plots/comparison.png",
         ]
     return outputs

@@ -39,7 +39,7 @@ rule plot_sweep:
             caption="../report/summary.rst",
             category="{dataset}",
             subcategory="Sweep",
-            labels={"plot": "summary table per k and init"},
+            labels={"plot": "summary table per k, init and algorithm"},
         ),
     log:
         "logs/{dataset}/plot_sweep.log",

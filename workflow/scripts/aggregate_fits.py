@@ -1,4 +1,4 @@
-"""Combine the jobs' fit rows into fits.parquet and the per-(k, init) summary."""
+"""Combine the jobs' fit rows into fits.parquet and the per-(k, init, algorithm) summary."""
 
 import _bootstrap  # noqa: F401
 
@@ -11,6 +11,7 @@ steps.aggregate_fits(
     label_paths=list(snakemake.input.labels),
     center_paths=list(snakemake.input.centers),
     init_order=snakemake.params.init_order,
+    algorithm_order=snakemake.params.algorithm_order,
     out_fits=snakemake.output.fits,
     out_summary=snakemake.output.summary_parquet,
     out_summary_csv=snakemake.output.summary,
