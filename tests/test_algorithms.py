@@ -143,7 +143,7 @@ def test_fit_on_a_mapped_X_equals_in_memory(tmp_path, algorithm):
 
 
 def test_lloyd_cache_key_is_the_key_of_before(iris):
-    """A lloyd fit's cache key is the one computed before algorithms existed (same ident)."""
+    """A lloyd fit's cache key has no algorithm in it: the ident of a sweep without algorithms."""
     settings = {k: v for k, v in SETTINGS.items() if k != "batch_size"}
     ident = {"data": "d", "k": 3, "init": "random", "seed": 1,
              "settings": {key: settings[key] for key in sorted(settings)},

@@ -8,11 +8,6 @@ built here and fitted and scored the same way. Parse-time helpers import no scik
 
 from __future__ import annotations
 
-import time
-import warnings
-
-import numpy as np
-
 ALGORITHMS = ("lloyd", "elkan", "minibatch", "bisecting")
 DEFAULT = "lloyd"
 #: Inits an algorithm cannot use, and why (said at parse time, in the README and the report).
@@ -86,34 +81,4 @@ def fit_one(X, y, k, init, seed, algorithm, settings, sil, pca_init=None, truth=
     if init == "pca" and pca_init is None:
         pca_init = fitting.pca_init_centres(X, k)
     model = estimator(k, init, seed, algorithm, settings, pca_init)
-    return _fit_and_score(model, X, y, k, init, seed, sil, truth)
-
-
-def _fit_and_score(model, X, y, k, init, seed, sil, truth):
-    """What :func:`fitting.fit_one` does after building its KMeans, for any estimator."""
-    from sklearn.exceptions import ConvergenceWarning
-
-    from .mapped_fit import fit_model
-    from .scores import score
-
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ConvergenceWarning)
-        start = time.perf_counter()
-        fit_model(model, X)
-        seconds = time.perf_counter() - start
-    problems = [str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning)]
-    labels = model.labels_.astype(np.int32)
-    n_iter = getattr(model, "n_iter_", None)  # BisectingKMeans has none
-    row = {
-        "k": int(k),
-        "init": str(init),
-        "seed": int(seed),
-        "fit_seconds": float(seconds),
-        "inertia": float(model.inertia_),
-        "n_iter": None if n_iter is None else int(n_iter),
-    }
-    start = time.perf_counter()
-    scores, more = score(X, labels, y, sil, truth)
-    row.update(scores)
-    row["score_seconds"] = float(time.perf_counter() - start)
-    return row, labels, np.asarray(model.cluster_centers_, dtype=np.float64), problems + more
+    return fitting.fit_and_score(model, X, y, k, init, seed, sil, truth)

@@ -57,13 +57,20 @@ def fit_one(
     truth=None,
 ) -> tuple[dict, np.ndarray, np.ndarray, list[str]]:
     """Fit and score one KMeans. Returns (row, labels, centres, warnings)."""
+    if init == "pca" and pca_init is None:
+        pca_init = pca_init_centres(X, k)
+    model = _kmeans(k, init, seed, settings["n_init"], settings["max_iter"], pca_init)
+    return fit_and_score(model, X, y, k, init, seed, sil, truth)
+
+
+def fit_and_score(
+    model, X: np.ndarray, y: np.ndarray | None, k: int, init: str, seed: int, sil, truth=None
+) -> tuple[dict, np.ndarray, np.ndarray, list[str]]:
+    """Fit one scikit-learn clusterer (any KMeans family member) and score it."""
     from sklearn.exceptions import ConvergenceWarning
 
     from .mapped_fit import fit_model
 
-    if init == "pca" and pca_init is None:
-        pca_init = pca_init_centres(X, k)
-    model = _kmeans(k, init, seed, settings["n_init"], settings["max_iter"], pca_init)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
         start = time.perf_counter()
@@ -71,13 +78,14 @@ def fit_one(
         seconds = time.perf_counter() - start
     problems = [str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning)]
     labels = model.labels_.astype(np.int32)
+    n_iter = getattr(model, "n_iter_", None)  # BisectingKMeans reports none
     row = {
         "k": int(k),
         "init": str(init),
         "seed": int(seed),
         "fit_seconds": float(seconds),
         "inertia": float(model.inertia_),
-        "n_iter": int(model.n_iter_),
+        "n_iter": None if n_iter is None else int(n_iter),
     }
     start = time.perf_counter()
     scores, more = score(X, labels, y, sil, truth)
