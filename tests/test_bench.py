@@ -44,3 +44,25 @@ def test_benchmark_runs_on_a_tiny_grid(tmp_path):
     assert "planning" in out and "100,000-fit grid" in out
     assert "--cores 1 instead of 2" in out and "0 fits computed" in out
     assert "fan-out" in out and "cost model, estimated / actual" in out
+
+
+def test_algorithm_lines_summarise_the_comparison_table():
+    import pandas as pd
+
+    sys.path.insert(0, str(REPO / "workflow"))
+    from bench import algorithm_lines
+
+    table = pd.DataFrame(
+        {
+            "k": [2, 2, 3, 3],
+            "algorithm": ["lloyd", "minibatch", "lloyd", "minibatch"],
+            "fit_time_s_median": [0.010, 0.004, 0.030, 0.008],
+            "time_vs_lloyd_median": [1.0, 0.4, 1.0, 0.2],
+            "inertia_ratio_median": [1.0, 1.1, 1.02, 1.3],
+            "ari_to_best_lloyd_median": [1.0, 0.8, 0.9, 0.6],
+        }
+    )
+    lloyd, minibatch = algorithm_lines(table)
+    assert lloyd.split()[0] == "lloyd" and "20.0 ms (1.00 x lloyd)" in lloyd
+    assert "6.0 ms (0.30 x lloyd)" in minibatch
+    assert "inertia / best at k 1.200" in minibatch and "partition 0.70" in minibatch

@@ -21,6 +21,10 @@
    wall time, peak memory of every job, the sum of fit times and scoring as a share of fitting,
    against the targets (every job <= 2.5 GiB; wall <= 1.3 x fit time / cores + 120 s; scoring
    <= 30% of fitting).
+6. Algorithms (only with --algorithms, which runs it alone): digits, k 2-12, k-means++ and
+   random, seeds 0-2, with lloyd, elkan, minibatch and bisecting: per algorithm, the medians over
+   k of its comparison.csv columns (fit time, time relative to lloyd, inertia / best at k, ARI
+   with the best lloyd partition).
 """
 
 from __future__ import annotations
@@ -369,6 +373,42 @@ def ten_million(cores: int, n_rows: int = 10_000_000) -> dict:
     return {"wall_s": wall, "fit_s": fit_s, "score_s": score_s, "peaks_mb": peaks}
 
 
+ALGORITHM_SWEEP = {
+    "k": list(range(2, 13)),
+    "init": ["k-means++", "random"],
+    "seeds": [0, 1, 2],
+    "algorithm": ["lloyd", "elkan", "minibatch", "bisecting"],
+}
+COMPARED = ("fit_time_s", "time_vs_lloyd", "inertia_ratio", "ari_to_best_lloyd")
+
+
+def algorithm_lines(comparison) -> list[str]:
+    """One line per algorithm: the median over k of each per-k median in comparison.csv."""
+    medians = comparison.groupby("algorithm", sort=False)[[f"{c}_median" for c in COMPARED]]
+    lines = []
+    for algorithm, row in medians.median().iterrows():
+        time_s, vs_lloyd, inertia, ari = (row[f"{c}_median"] for c in COMPARED)
+        lines.append(
+            f"   {algorithm:<10} fit {1000 * time_s:6.1f} ms ({vs_lloyd:.2f} x lloyd), "
+            f"inertia / best at k {inertia:.3f}, ARI with the best lloyd partition {ari:.2f}"
+        )
+    return lines
+
+
+def algorithms(cores: int) -> None:
+    import pandas as pd
+
+    config = default_config()
+    config["sweep"].update(ALGORITHM_SWEEP)
+    path = workdir(config)
+    t, _ = snakemake(path, "--cores", str(cores), "results/digits/comparison.csv")
+    fits = len(pd.read_parquet(path / "results/digits/fits.parquet"))
+    print(f"== 6. algorithms on digits: {fits} fits, {t:.1f} s wall at --cores {cores}")
+    print("   medians over k of the per-k medians (comparison.csv):")
+    print("\n".join(algorithm_lines(pd.read_csv(path / "results/digits/comparison.csv"))))
+    shutil.rmtree(path, ignore_errors=True)
+
+
 def main(argv=None) -> None:
     global CONFIG
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -379,6 +419,9 @@ def main(argv=None) -> None:
         "--ten-million", action="store_true", help="run only the 10,000,000-row run (section 5)"
     )
     parser.add_argument(
+        "--algorithms", action="store_true", help="run only the algorithm comparison (section 6)"
+    )
+    parser.add_argument(
         "--config", type=Path, default=CONFIG, help="the sweep to time (default: config.yaml)"
     )
     args = parser.parse_args(argv)
@@ -386,6 +429,9 @@ def main(argv=None) -> None:
     print(f"kmeans-sweep benchmark, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores")
     if args.ten_million:
         ten_million(args.cores)
+        return
+    if args.algorithms:
+        algorithms(args.cores)
         return
     result = overhead(args.cores, args.repeats)
     incremental(result, args.cores)
