@@ -44,17 +44,23 @@ def run_edit(wf: Workflow, config: dict) -> tuple[int, int]:
     return wf.fit_counts("iris")
 
 
-@pytest.mark.slow
-def test_edits_rerun_only_what_they_touch(workflow):
+def first_run(workflow) -> dict:
+    """The tiny config plus a CSV dataset with labels, run once: nothing is left to do."""
     config = tiny_config()
     config["datasets"]["mine"] = {"source": "mine.csv", "label_column": "label"}
     (workflow.path / "mine.csv").write_text(CSV)
     workflow.write_config(config)
     workflow.run()
     assert workflow.fit_counts("iris") == (12, 0)
+    assert planned_jobs(workflow) == {}  # nothing changed: nothing to do
+    return config
+
+
+@pytest.mark.slow
+def test_sweep_edits_compute_only_new_fits(workflow):
+    config = first_run(workflow)
     first = keyed(fits(workflow))
     mine_first = keyed(fits(workflow, "mine"))
-    assert planned_jobs(workflow) == {}  # nothing changed: nothing to do
 
     # add one k: only its 4 fits are computed; the other rows are served unchanged
     config["sweep"]["k"] = [2, 3, 4, 5]
@@ -88,74 +94,3 @@ def test_edits_rerun_only_what_they_touch(workflow):
     assert sorted(summary["k"].unique()) == [2, 3, 4]
     choice = pd.read_csv(workflow.results("iris", "choose_k.csv"))
     assert choice["k"].dropna().isin([2, 3, 4]).all()
-
-    # add a dataset: the existing datasets' fits do not rerun
-    config["datasets"]["wine"] = {"source": "wine"}
-    workflow.write_config(config)
-    plan = planned_jobs(workflow)
-    assert plan["fit_chunk"] == {"wine"} and plan["prepare_dataset"] == {"wine"}
-    workflow.run()
-
-    # a plotting option: no fit, no aggregation reruns; the plots do
-    config["plots"]["dpi"] = 70
-    workflow.write_config(config)
-    plan = planned_jobs(workflow)
-    assert "fit_chunk" not in plan and "aggregate_fits" not in plan
-    assert plan["plot_sweep"] == {"iris", "mine", "wine"}
-    workflow.run()
-
-    # change one dataset's scaling: every fit of that dataset is recomputed, no other dataset's
-    config["datasets"]["iris"]["scale"] = "minmax"
-    workflow.write_config(config)
-    plan = planned_jobs(workflow)
-    assert plan["prepare_dataset"] == {"iris"} and plan["fit_chunk"] == {"iris"}
-    assert run_edit(workflow, config) == (12, 0)
-    assert not keyed(fits(workflow))["inertia"].equals(first["inertia"])
-
-    # change n_init (or max_iter): every fit of every dataset is recomputed
-    config["sweep"]["n_init"] = 2
-    workflow.write_config(config)
-    plan = planned_jobs(workflow)
-    assert plan["fit_chunk"] == {"iris", "mine", "wine"} and "prepare_dataset" not in plan
-    assert run_edit(workflow, config) == (12, 0)
-
-    # change a file's contents: that dataset is prepared and fitted again, no other
-    (workflow.path / "mine.csv").write_text(CSV.replace("0.5,", "9.5,"))
-    plan = planned_jobs(workflow)
-    assert plan["prepare_dataset"] == {"mine"} and plan["fit_chunk"] == {"mine"}
-    workflow.clear_logs()
-    workflow.run()
-    assert workflow.fit_counts("mine") == (12, 0)
-    assert planned_jobs(workflow) == {}
-
-
-@pytest.mark.slow
-def test_report_contains_plots_tables_and_follows_config(workflow):
-    config = tiny_config()
-    workflow.write_config(config)
-    workflow.run()
-    report = workflow.results("report.html")
-    workflow.run("--report", str(report))
-    html = report.read_text()
-    assert len(html) > 100_000
-    for name in [
-        "elbow.png",
-        "silhouette.png",
-        "clusters_pca.png",
-        "criteria.png",
-        "stability.png",
-        "summary.html",  # the tables as HTML pages, viewable inside the report
-        "choose_k.html",
-        "comparison.png",  # the algorithm comparison (one algorithm here: its spread)
-        "comparison.html",
-        "silhouette_k",
-    ]:
-        assert name in html, name
-    assert "k = [2, 3, 4]" in html
-    # after an edit and a rerun the report shows the new k
-    config["sweep"]["k"] = [2, 3, 4, 6]
-    workflow.write_config(config)
-    workflow.run()
-    workflow.run("--report", str(report))
-    html = report.read_text()
-    assert "k = [2, 3, 4, 6]" in html
