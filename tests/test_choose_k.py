@@ -18,6 +18,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from kmeans_sweep import choose_k as ck
 from kmeans_sweep import choose_k_plots as ckp
+from kmeans_sweep.gap import gap_statistic
 from kmeans_sweep.silhouette_diagram import plot_silhouette_diagram
 
 kneed = pytest.importorskip("kneed")
@@ -50,7 +51,7 @@ def blob_sweep(n_centers: int, seed: int = 0):
     )
     ks = range(2, 11) if n_centers < 8 else range(2, 13)
     fits, labels = build_fits(X, ks, inits=("k-means++", "random"), seeds=range(5), y=y)
-    gap = ck.gap_statistic(X, ks, n_refs=5, random_state=0)
+    gap = gap_statistic(X, ks, n_refs=5, random_state=0)
     stability = ck.stability_table(labels)
     return X, y, fits, labels, gap, stability
 
@@ -301,8 +302,8 @@ def test_gap_pick_hand_built_tables():
 def test_gap_statistic_reproducible_and_correct():
     X, *_ = blob_sweep(3)
     ks = [1, 2, 3, 4, 5, 6]
-    a = ck.gap_statistic(X, ks, n_refs=6, random_state=0)
-    b = ck.gap_statistic(X, ks, n_refs=6, random_state=0)
+    a = gap_statistic(X, ks, n_refs=6, random_state=0)
+    b = gap_statistic(X, ks, n_refs=6, random_state=0)
     pd.testing.assert_frame_equal(a, b, check_exact=True)
     assert list(a.columns) == ["k", "log_w", "ref_log_w_mean", "gap", "sk"]
     assert a["k"].tolist() == ks
@@ -312,7 +313,7 @@ def test_gap_statistic_reproducible_and_correct():
     w3 = KMeans(3, n_init=1, random_state=0).fit(X).inertia_
     assert a.loc[a.k == 3, "log_w"].item() == pytest.approx(np.log(w3), rel=1e-12)
     assert ck.gap_pick(a) == 3
-    c = ck.gap_statistic(X, ks, n_refs=6, random_state=1)
+    c = gap_statistic(X, ks, n_refs=6, random_state=1)
     assert not np.allclose(c["ref_log_w_mean"], a["ref_log_w_mean"])
 
 
@@ -324,22 +325,22 @@ def test_gap_reference_box_follows_principal_components():
     X = np.column_stack([t, t + rng.normal(0, 0.5, t.size)])
     theta = np.pi / 4
     R = np.array([[np.cos(theta), -np.sin(theta)], [np.sin(theta), np.cos(theta)]])
-    a = ck.gap_statistic(X, [1, 2, 3], n_refs=10)
-    b = ck.gap_statistic(X @ R.T, [1, 2, 3], n_refs=10)
+    a = gap_statistic(X, [1, 2, 3], n_refs=10)
+    b = gap_statistic(X @ R.T, [1, 2, 3], n_refs=10)
     np.testing.assert_allclose(a["ref_log_w_mean"], b["ref_log_w_mean"], rtol=5e-3)
     np.testing.assert_allclose(a["log_w"], b["log_w"], rtol=1e-6)
 
 
 def test_gap_statistic_subsample_and_bad_k():
     X, *_ = blob_sweep(3)
-    full = ck.gap_statistic(X, [2, 3], n_refs=3)
-    sub1 = ck.gap_statistic(X, [2, 3], n_refs=3, sample_size=150)
-    sub2 = ck.gap_statistic(X, [2, 3], n_refs=3, sample_size=150)
+    full = gap_statistic(X, [2, 3], n_refs=3)
+    sub1 = gap_statistic(X, [2, 3], n_refs=3, sample_size=150)
+    sub2 = gap_statistic(X, [2, 3], n_refs=3, sample_size=150)
     pd.testing.assert_frame_equal(sub1, sub2, check_exact=True)
     assert not np.allclose(sub1["log_w"], full["log_w"])
-    big = ck.gap_statistic(X, [2, 3], n_refs=3, sample_size=10_000)  # n <= sample_size
+    big = gap_statistic(X, [2, 3], n_refs=3, sample_size=10_000)  # n <= sample_size
     pd.testing.assert_frame_equal(big, full, check_exact=True)
-    tiny = ck.gap_statistic(X[:3], [2, 3, 4], n_refs=2)
+    tiny = gap_statistic(X[:3], [2, 3, 4], n_refs=2)
     assert np.isnan(tiny.loc[tiny.k == 4, "gap"]).all()
 
 
@@ -386,7 +387,7 @@ def test_choose_k_uncertain_on_overlapping_blobs(seed):
     )
     ks = range(2, 11)
     fits, labels = build_fits(X, ks, inits=("k-means++", "random"), seeds=range(5))
-    choice = ck.choose_k(fits, ck.gap_statistic(X, ks, n_refs=5), ck.stability_table(labels))
+    choice = ck.choose_k(fits, gap_statistic(X, ks, n_refs=5), ck.stability_table(labels))
     rec = by_criterion(choice).loc["recommended"]
     assert rec.confidence == "uncertain", rec.note
     assert "ari_with_labels" not in set(choice["criterion"])
@@ -492,7 +493,7 @@ def test_choose_k_confidence_thresholds():
 def test_choose_k_single_k_and_nan_scores():
     X, *_ = blob_sweep(3)
     fits, labels = build_fits(X, [4], seeds=range(3))
-    choice = ck.choose_k(fits, ck.gap_statistic(X, [4], n_refs=2), ck.stability_table(labels))
+    choice = ck.choose_k(fits, gap_statistic(X, [4], n_refs=2), ck.stability_table(labels))
     rows = by_criterion(choice)
     assert rows.loc["recommended", "k"] == 4
     assert rows.loc["recommended", "confidence"] == "uncertain"

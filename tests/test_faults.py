@@ -154,7 +154,8 @@ def wait_for(predicate, timeout=120.0):
 
 
 def cache_entries(wf: Workflow) -> int:
-    return len(list(wf.results(".cache").rglob("*.npz")))
+    """Fits in the cache (the gap statistic's fits are kept apart, in its gap/ folder)."""
+    return len(list(wf.results(".cache").glob("??/*.npz")))
 
 
 def job_processes(wf: Workflow, script: str) -> list[int]:

@@ -187,3 +187,17 @@ def test_expected_mutual_information_matches_sklearn():
         assert scores.expected_mutual_information(table, n) == pytest.approx(
             sklearn_emi(table, n), rel=1e-10
         )
+
+
+def test_numpy_silhouette_samples_and_distances_match_sklearn():
+    """The plotting jobs' scikit-learn-free silhouette agrees with scikit-learn's."""
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(300, 7))
+    X[:5] = X[0]  # duplicate points: distance 0 off the diagonal
+    labels = rng.integers(0, 5, 300)
+    np.testing.assert_allclose(
+        scores.euclidean_distances(X), metrics.pairwise_distances(X), rtol=0, atol=1e-12
+    )
+    np.testing.assert_allclose(
+        scores.silhouette_samples(X, labels), metrics.silhouette_samples(X, labels), atol=1e-12
+    )

@@ -24,7 +24,7 @@ FITS = "results/iris/fits.parquet"  # the fits and their tables: no plots needed
 
 
 def test_jobs_follow_the_cores_and_rows_do_not_depend_on_them(tmp_path):
-    tables = {}
+    tables, gaps = {}, {}
     for cores in (1, 4):
         wf = Workflow(tmp_path / f"cores{cores}")
         wf.path.mkdir()
@@ -32,12 +32,14 @@ def test_jobs_follow_the_cores_and_rows_do_not_depend_on_them(tmp_path):
         wf.run("--cores", str(cores), FITS)
         assert fit_jobs(wf) == cores
         tables[cores] = pd.read_parquet(wf.results("iris", "fits.parquet")).drop(columns=TIMINGS)
+        gaps[cores] = pd.read_parquet(wf.results("iris", "gap.parquet"))
         if cores == 1:  # one job: its log shows every fit finishing, and the estimate
             text = wf.logs("iris", "fit_chunk0.log").read_text()
-            assert "iris fit job 1: 12 fits, estimated" in text
+            assert "iris fit job 1: 12 fits and 12 gap statistic fits, estimated" in text
             assert "iris fit job 1: 12/12 fits done (0 from the cache)" in text
             assert "s left" in text and "estimate/actual" in text
     pd.testing.assert_frame_equal(tables[1], tables[4], check_exact=True)
+    pd.testing.assert_frame_equal(gaps[1], gaps[4], check_exact=True)  # gap fits too
     assert tables[1].to_csv().encode() == tables[4].to_csv().encode()
 
 

@@ -9,7 +9,7 @@ import stat
 import numpy as np
 import pytest
 
-from kmeans_sweep import cost, plan, slurm_status
+from kmeans_sweep import cost, gap, plan, slurm_status
 from kmeans_sweep.runner import Progress
 
 SETTINGS = {"n_init": 1, "max_iter": 300, "silhouette_sample_size": 5000}
@@ -19,12 +19,22 @@ DEFAULT = {
     "seeds": list(range(10)),
 }
 DIGITS = (1797, 64)
+GAP_SETTINGS = {"sample_size": 5000, "n_init": 1, "max_iter": 300}
 
 
-def digits_plan(jobs: int, sweep=DEFAULT, spu=cost.DEFAULT_SECONDS_PER_UNIT) -> plan.Plan:
+def digits_gap(sweep=DEFAULT, n_refs=10):
+    items = gap.gap_items(sweep["k"], n_refs, DIGITS[0])
+    return items, cost.gap_costs(*DIGITS, items, GAP_SETTINGS)
+
+
+def digits_plan(
+    jobs: int, sweep=DEFAULT, spu=cost.DEFAULT_SECONDS_PER_UNIT, with_gap=True
+) -> plan.Plan:
+    """The plan common.smk makes for digits: the sweep's fits and the gap statistic's."""
     fits = plan.fit_grid(sweep)
     costs = cost.fit_costs(*DIGITS, fits, SETTINGS, True)
-    return plan.make_plan(fits, costs, jobs, cost.job_units(*DIGITS, 5000), spu)
+    items, gap_costs = digits_gap(sweep) if with_gap else ([], None)
+    return plan.make_plan(fits, costs, jobs, cost.job_units(*DIGITS, 5000), spu, items, gap_costs)
 
 
 # --- cost model ---------------------------------------------------------------------------
@@ -90,9 +100,34 @@ def test_partition_covers_every_fit_once_and_is_balanced(jobs):
     flat = [tuple(f) for j in range(jobs) for f in p.job_fits(j)]
     assert len(flat) == len(set(flat)) == 570
     assert sorted(flat) == plan.fit_grid(DEFAULT)
+    gap_flat = [tuple(i) for j in range(jobs) for i in p.job_gap(j)]
+    assert sorted(gap_flat) == digits_gap()[0] and len(gap_flat) == 19 * 11
+    assert all(p.job_fits(j) for j in range(jobs))  # every job has a fit to report
     assert p.balance() <= 1.25
     with pytest.raises(ValueError):
         p.job_fits(jobs)
+
+
+def test_gap_items_share_the_jobs_and_leave_the_fit_plan_alone_without_them():
+    """The gap statistic's fits spread over every job (no job of their own), and a plan
+    without gap items is the plain LPT plan of the fits."""
+    with_gap, without = digits_plan(4), digits_plan(4, with_gap=False)
+    assert all(len(with_gap.job_gap(j)) > 20 for j in range(4))
+    assert without.job_gap(0) == [] and without.gap == []
+    parts = plan.partition(cost.fit_costs(*DIGITS, without.fits, SETTINGS, True), 4)
+    assert without.parts == parts
+    # the gap's work is counted: more work, so more jobs are worth starting
+    fits_only = cost.fit_costs(*DIGITS, without.fits, SETTINGS, True)
+    spu, target = cost.DEFAULT_SECONDS_PER_UNIT, float(fits_only.sum()) * 3e-10 / 3.5
+    n_plain = plan.job_count(fits_only, 64, target, None, spu)
+    assert plan.job_count(fits_only, 64, target, None, spu, digits_gap()[1]) > n_plain
+
+
+def test_every_job_gets_a_fit_even_when_gap_items_cost_more():
+    costs = np.array([1.0, 1.0, 5.0, 5.0, 5.0, 5.0])  # two fits, four expensive gap items
+    parts = plan.partition(costs, 2, n_fits=2)
+    assert sorted(i for p in parts for i in p) == list(range(6))
+    assert all(any(i < 2 for i in p) for p in parts)
 
 
 def test_plan_is_deterministic_and_ignores_config_order():
@@ -115,9 +150,10 @@ def test_partition_balances_unequal_costs():
 
 def test_default_sweep_fills_eight_cores():
     costs = cost.fit_costs(*DIGITS, plan.fit_grid(DEFAULT), SETTINGS, True)
-    n = plan.job_count(costs, 8, 0.5, None, cost.DEFAULT_SECONDS_PER_UNIT)
+    gap_costs = digits_gap()[1]
+    n = plan.job_count(costs, 8, 0.5, None, cost.DEFAULT_SECONDS_PER_UNIT, gap_costs)
     assert n == 8 and len(costs) == 570
-    slurm = plan.job_count(costs, 100, 300, None, 5e-10)
+    slurm = plan.job_count(costs, 100, 300, None, 5e-10, gap_costs)
     assert slurm == 1  # the default sweep is minutes of work at most: one cluster job
 
 

@@ -33,6 +33,7 @@ from kmeans_sweep.definitions import (
     RULES,
     SEED_BAND,
 )
+from kmeans_sweep.gap import gap_statistic
 from kmeans_sweep.plot_style import INIT_COLORS, PICK_COLOR, RESERVED_COLORS, init_colors
 from kmeans_sweep.silhouette_diagram import draw_silhouette_diagram, spread_labels
 
@@ -47,7 +48,7 @@ def sweep(n_centers: int = 4, std: float = 1.0):
                       random_state=1)
     fits, labels = build_fits(X, range(2, 8), inits=INITS, seeds=range(3), y=y, dataset="blobs")
     fits["silhouette_sample_size"], fits["n_samples"] = 5000, len(X)
-    gap = ck.gap_statistic(X, range(2, 8), n_refs=2)
+    gap = gap_statistic(X, range(2, 8), n_refs=2)
     stability = ck.stability_table(labels)
     choice = ck.choose_k(fits, gap, stability)
     return X, y, fits, labels, gap, stability, choice
@@ -365,3 +366,24 @@ def test_tables_are_rounded_and_every_column_explained():
         assert f"`{col}`" in readme, f"README does not explain {col}"
     page = tables.to_html(choice, "t", tables.CHOICE_GUIDE, ["intro"], highlight="recommended")
     assert page.count("<tr") == len(choice) + 1 and "<dt>seed_stability_ari</dt>" in page
+
+
+@pytest.mark.parametrize("n_features", [1, 2, 9])
+def test_pca_axes_match_sklearn_pca(n_features):
+    """The cluster picture's axes are scikit-learn's PCA axes (signs included), computed
+    without scikit-learn and without a centred copy of X (row blocks)."""
+    from sklearn.decomposition import PCA
+
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(500, n_features)) * np.arange(1, n_features + 1) + 3.0
+    n_comp = min(2, n_features)
+    mean, components, ratio = cluster_plot.pca_axes(X, n_comp, block=64)
+    pca = PCA(n_components=n_comp).fit(X)
+    np.testing.assert_allclose(mean, pca.mean_, atol=1e-12)
+    np.testing.assert_allclose(components, pca.components_, atol=1e-9)
+    np.testing.assert_allclose(ratio, pca.explained_variance_ratio_, atol=1e-12)
+    centers = X[:3]
+    _, P, C, ev = cluster_plot._project(X, centers, max_points=10_000)
+    np.testing.assert_allclose(P[:, :n_comp], pca.transform(X), atol=1e-9)
+    np.testing.assert_allclose(C[:, :n_comp], pca.transform(centers), atol=1e-9)
+    np.testing.assert_allclose(ev, pca.explained_variance_ratio_ * 100, atol=1e-10)

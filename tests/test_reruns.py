@@ -68,7 +68,7 @@ def test_sweep_edits_compute_only_new_fits(workflow):
     plan = planned_jobs(workflow)
     assert "prepare_dataset" not in plan
     assert plan["fit_chunk"] == {"iris", "mine"}  # same config for both datasets
-    assert {"aggregate_fits", "plot_sweep", "choose_k", "gap_statistic"} <= set(plan)
+    assert {"aggregate_fits", "plot_sweep", "choose_k"} <= set(plan)
     computed, cached = run_edit(workflow, config)
     assert computed == 4 and computed + cached == 16
     after = keyed(fits(workflow))

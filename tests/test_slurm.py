@@ -155,7 +155,7 @@ def test_slurm_profile_is_opt_in_and_sizes_jobs_by_work(tmp_path, monkeypatch):
             rendered = ProfileConfigFileParser().parse(stream)
     assert rendered["executor"] == "slurm"
     assert rendered["config"] == ["target_job_seconds=300"]
-    assert not any(r.startswith("fit_chunk:") for r in rendered["set-resources"])
+    assert not any(r.startswith("fit_chunk:") for r in rendered.get("set-resources", []))
     assert not any(r.startswith("slurm_") for r in rendered["default-resources"])
 
 

@@ -24,6 +24,9 @@ ALGORITHM_CODE_HASH = hashlib.sha256(
     (CODE_HASH + (_HERE / "algorithms.py").read_text()).encode()
 ).hexdigest()[:16]
 
+# a gap statistic item's log W depends on gap.py alone
+GAP_CODE_HASH = hashlib.sha256((_HERE / "gap.py").read_bytes()).hexdigest()[:16]
+
 
 # --- cache --------------------------------------------------------------------------------
 
@@ -58,6 +61,19 @@ class FitCache:
         }
         if algorithm != DEFAULT:
             ident.update(algorithm=algorithm, code=ALGORITHM_CODE_HASH)
+        return hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()
+
+    def gap_key(self, data_hash: str, k: int, b: int, gap_settings: dict) -> str:
+        """The key of one gap statistic item (gap.py): log W_k of the data (b = -1) or of
+        reference set b."""
+        names = ("sample_size", "n_init", "max_iter")
+        ident = {
+            "data": data_hash,
+            "gap": [int(k), int(b)],
+            "settings": {name: gap_settings[name] for name in names},
+            "versions": versions(),
+            "code": GAP_CODE_HASH,
+        }
         return hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()
 
     def _path(self, key: str) -> Path:

@@ -17,8 +17,6 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
-from sklearn.cluster import KMeans
-from threadpoolctl import threadpool_limits
 
 from .definitions import RULES
 from .scores import ari_from_sums
@@ -38,7 +36,6 @@ __all__ = [
     "criteria_by_k",
     "edge_advice",
     "gap_pick",
-    "gap_statistic",
     "informative_inits",
     "kneedle",
     "pairwise_ari",
@@ -69,7 +66,6 @@ CLEAR_MIN_STABILITY = 0.8
 #: <= 0.25 means "no substantial structure has been found").
 CLEAR_MIN_SILHOUETTE = 0.25
 
-_GAP_COLUMNS = ["k", "log_w", "ref_log_w_mean", "gap", "sk"]
 _STABILITY_COLUMNS = ["k", "init", "n_seeds", "n_pairs", "stability_mean", "stability_std"]
 
 
@@ -162,89 +158,6 @@ def kneedle(
             if knee not in knees:
                 knees.append(knee)
     return knees[-1] if knees else None
-
-
-# --------------------------------------------------------------------------- #
-# Gap statistic
-# --------------------------------------------------------------------------- #
-def _log_inertia(data: np.ndarray, k: int, *, n_init: int, max_iter: int, seed: int) -> float:
-    km = KMeans(
-        n_clusters=k, init="k-means++", n_init=n_init, max_iter=max_iter, random_state=seed
-    ).fit(data)
-    w = float(km.inertia_)
-    return float(np.log(w)) if w > 0 else float("nan")
-
-
-def gap_statistic(
-    X: np.ndarray,
-    ks: Iterable[int],
-    *,
-    n_refs: int = 10,
-    random_state: int = 0,
-    n_init: int = 1,
-    max_iter: int = 300,
-    sample_size: int | None = None,
-) -> pd.DataFrame:
-    """Gap statistic table (Tibshirani, Walther & Hastie 2001) with columns
-    ``k, log_w, ref_log_w_mean, gap, sk``.
-
-    W_k is the KMeans inertia. The B = ``n_refs`` reference sets are uniform
-    over the bounding box of the data in its principal-component rotation
-    (the paper's method (b)); reference b is drawn from
-    ``SeedSequence([random_state, b])``. KMeans(k-means++) uses ``random_state``
-    throughout, single-threaded, so the table is reproducible across machines.
-    ``sk = sd_k * sqrt(1 + 1/B)`` with sd_k the population sd of the
-    reference log W. Ks outside ``1..n`` get NaN rows. With ``sample_size``
-    and n > sample_size a fixed random subsample of rows is used.
-    """
-    if n_refs < 1:
-        raise ValueError("n_refs must be >= 1")
-    if np.ndim(X) != 2:
-        raise ValueError("X must be 2-D")
-    ks = sorted({int(k) for k in ks})
-    n = X.shape[0]
-    if sample_size is not None and n > sample_size:  # subsample first: X may be memory-mapped
-        rng = np.random.default_rng(np.random.SeedSequence([random_state, 0x5A]))
-        X = X[np.sort(rng.choice(n, size=int(sample_size), replace=False))]
-        n = X.shape[0]
-    X = np.asarray(X, dtype=np.float64)
-
-    # Method (b): PCA rotation; a rotation preserves distances, so the
-    # references are clustered directly in PC coordinates.
-    Xc = X - X.mean(axis=0)
-    _, _, vt = np.linalg.svd(Xc, full_matrices=False)
-    Xp = Xc @ vt.T
-    lo, hi = Xp.min(axis=0), Xp.max(axis=0)
-
-    valid = [k for k in ks if 1 <= k <= n]
-    log_w = {k: float("nan") for k in ks}
-    ref = {k: np.full(n_refs, np.nan) for k in ks}
-    with threadpool_limits(1):
-        for k in valid:
-            log_w[k] = _log_inertia(X, k, n_init=n_init, max_iter=max_iter, seed=random_state)
-        for b in range(n_refs):
-            rng = np.random.default_rng(np.random.SeedSequence([random_state, b]))
-            Z = rng.uniform(lo, hi, size=Xp.shape)
-            for k in valid:
-                ref[k][b] = _log_inertia(Z, k, n_init=n_init, max_iter=max_iter, seed=random_state)
-
-    rows = []
-    for k in ks:
-        r = ref[k]
-        mean = float(np.mean(r)) if np.all(np.isfinite(r)) else float("nan")
-        sd = float(np.std(r)) if np.all(np.isfinite(r)) else float("nan")
-        rows.append(
-            {
-                "k": k,
-                "log_w": log_w[k],
-                "ref_log_w_mean": mean,
-                "gap": mean - log_w[k],
-                "sk": sd * np.sqrt(1.0 + 1.0 / n_refs),
-            }
-        )
-    out = pd.DataFrame(rows, columns=_GAP_COLUMNS)
-    out["k"] = out["k"].astype(int)
-    return out
 
 
 def gap_pick(gap_df: pd.DataFrame) -> int | None:

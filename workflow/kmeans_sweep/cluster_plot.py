@@ -31,20 +31,43 @@ def class_colors(n: int) -> list:
 PCA_FIT_ROWS = 1_000_000
 
 
-def _project(X, centers, max_points):
-    from sklearn.decomposition import PCA
+def pca_axes(X: np.ndarray, n_components: int, block: int = 65_536):
+    """(mean, components, explained variance ratio) of X's first principal axes, as
+    sklearn's PCA finds them (the covariance eigenvectors, each signed so that its largest
+    entry is positive), from the covariance accumulated over row blocks: no centred copy of X,
+    and no scikit-learn import in the plotting job."""
+    n = X.shape[0]
+    mean = np.zeros(X.shape[1])
+    for start in range(0, n, block):
+        mean += X[start : start + block].sum(axis=0, dtype=np.float64)
+    mean /= n
+    cov = np.zeros((X.shape[1], X.shape[1]))
+    for start in range(0, n, block):
+        B = X[start : start + block].astype(np.float64) - mean
+        cov += B.T @ B
+    values, vectors = np.linalg.eigh(cov / max(n - 1, 1))
+    order = np.argsort(values)[::-1][:n_components]
+    components = vectors[:, order].T
+    biggest = np.argmax(np.abs(components), axis=1)
+    components *= np.sign(components[np.arange(len(components)), biggest])[:, None]
+    total = values.clip(min=0).sum()
+    ratio = values[order].clip(min=0) / total if total > 0 else np.zeros(len(order))
+    return mean, components, ratio
 
+
+def _project(X, centers, max_points):
     n_comp = min(2, X.shape[1], X.shape[0])
     idx = np.arange(X.shape[0])
     if X.shape[0] > max_points:
         idx = np.sort(np.random.RandomState(0).choice(X.shape[0], max_points, replace=False))
-    # above PCA_FIT_ROWS points the axes come from the drawn subsample (PCA would copy X)
-    pca = PCA(n_components=n_comp, random_state=0).fit(X if len(X) <= PCA_FIT_ROWS else X[idx])
-    P, C = pca.transform(X[idx]), pca.transform(centers)
+    # above PCA_FIT_ROWS points the axes come from the drawn subsample (time, not memory)
+    mean, components, ratio = pca_axes(X if len(X) <= PCA_FIT_ROWS else X[idx], n_comp)
+    P = (np.asarray(X[idx], dtype=np.float64) - mean) @ components.T
+    C = (np.asarray(centers, dtype=np.float64) - mean) @ components.T
     if n_comp < 2:  # one feature: draw it against a flat second axis
         P = np.column_stack([P[:, 0], np.zeros(len(P))])
         C = np.column_stack([C[:, 0], np.zeros(len(C))])
-    ev = list(pca.explained_variance_ratio_ * 100)
+    ev = list(ratio * 100)
     return idx, P, C, ev
 
 

@@ -137,9 +137,11 @@ def run_fits(
     cache: FitCache,
     fail_on: str | None = None,
     progress: Progress | None = None,
+    digest: str | None = None,
 ) -> ChunkResult:
     """Run (or fetch from the cache) every fit in ``fits`` = [fit key, ...] (io.fit_key:
-    (k, init, seed) for lloyd, (k, init, seed, algorithm) otherwise)."""
+    (k, init, seed) for lloyd, (k, init, seed, algorithm) otherwise). ``digest``: the data's
+    hash (data.data_hash), computed here if not given."""
     import sklearn
     import sklearn.cluster
     import sklearn.metrics  # imported here, not inside the first fit's timing
@@ -147,7 +149,7 @@ def run_fits(
 
     from .data import data_hash
 
-    digest = data_hash(X, y)
+    digest = digest or data_hash(X, y)
     result = ChunkResult([], {}, {}, 0, 0)
     shared = _Shared(X, y, settings)
     with threadpool_limits(1):
@@ -171,4 +173,43 @@ def run_fits(
             result.labels[fit_key(*fit)] = labels
             result.centers[fit_key(*fit)] = centers
     result.score_seconds += shared.seconds
+    return result
+
+
+@dataclass
+class GapResult:
+    values: dict[tuple[int, int], float]  # (k, b): log W
+    computed: int = 0
+    cached: int = 0
+    seconds: float = 0.0
+
+
+def run_gap_items(X: np.ndarray, items, gap_settings: dict, digest: str, cache) -> GapResult:
+    """The job's gap statistic items (k, b) (gap.py), each from the cache when known; the
+    reference sets in turn, so each is drawn once."""
+    import sklearn.cluster  # noqa: F401  (before threadpool_limits: it limits loaded libraries)
+    from threadpoolctl import threadpool_limits
+
+    from . import gap
+
+    result = GapResult({})
+    data = None
+    with threadpool_limits(1):
+        for k, b in sorted([(int(k), int(b)) for k, b in items], key=lambda i: (i[1], i[0])):
+            key = cache.gap_key(digest, k, b, gap_settings)
+            hit = cache.get(key)
+            if hit is not None:
+                result.values[(k, b)] = float(hit[0]["log_w"])
+                result.cached += 1
+                continue
+            start = time.perf_counter()
+            if data is None:
+                data = gap.gap_data(X, gap_settings["sample_size"])
+            value = gap.log_w(
+                data, k, b, n_init=gap_settings["n_init"], max_iter=gap_settings["max_iter"]
+            )
+            result.seconds += time.perf_counter() - start
+            cache.put(key, {"log_w": value}, np.empty(0), np.empty(0))
+            result.values[(k, b)] = value
+            result.computed += 1
     return result

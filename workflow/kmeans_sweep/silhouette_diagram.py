@@ -8,9 +8,9 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import numpy as np
-from sklearn.metrics import silhouette_samples
 
 from .plot_style import cluster_colors, save_marked
+from .scores import silhouette_samples
 
 
 def spread_labels(y: np.ndarray, min_gap: float, lo: float, hi: float) -> np.ndarray:

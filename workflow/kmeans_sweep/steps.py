@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import io
+from . import cost, io
 
 log = logging.getLogger("kmeans_sweep")
 
@@ -65,43 +65,49 @@ def fit_chunk(
     out_fits,
     out_labels,
     out_centers,
+    gap=None,
+    out_gap=None,
     job_name="fit job",
     fail_on=None,
 ):
-    """Run one job's fits (from the cache when known) and write rows, labels and centres.
+    """Run one job's fits and gap statistic items (each from the cache when known) and write
+    rows, labels, centres and the items' log W.
 
     The log shows progress while it runs and, at the end, the job's estimated work (the cost
     model, see cost.py) beside what it really took, so the estimate's error stays visible.
+    ``gap``: {"items": [(k, b), ...], "sample_size", "n_init", "max_iter"} (gap.py).
     """
     import pandas as pd
 
-    from . import cost
     from .cache import FitCache
-    from .runner import Progress, run_fits
+    from .data import data_hash
+    from .runner import run_fits, run_gap_items
 
     start = time.perf_counter()
     X, y = io.load_prepared(X_path, y_path)
-    units = cost.fit_costs(X.shape[0], X.shape[1], fits, settings, y is not None)
-    units[0:1] += cost.job_units(X.shape[0], X.shape[1], settings["silhouette_sample_size"])
-    spu, source = cost.seconds_per_unit(cache_dir)
-    estimate = float(units.sum()) * spu
-    log.info("%s: %d fits, estimated %.2f s of work (%s)", job_name, len(fits), estimate, source)
-    progress = Progress(list(units * spu), f"{job_name}")
+    gap = gap or {"items": []}
+    units, spu, progress = _job_estimate(X, y, fits, settings, gap, cache_dir, job_name)
+    cache, digest = FitCache(cache_dir), data_hash(X, y)
     result = run_fits(
-        X, y, fits, settings, dataset, FitCache(cache_dir), fail_on=fail_on, progress=progress
+        X, y, fits, settings, dataset, cache, fail_on=fail_on, progress=progress, digest=digest
     )
+    gap_cache = FitCache(Path(cache_dir) / "gap" if cache_dir else None)  # beside the fits
+    gap_result = run_gap_items(X, gap["items"], gap, digest, gap_cache)
     io.write_labels(result.labels, out_labels)
     io.write_centers(result.centers, out_centers)
     io.write_parquet(pd.DataFrame(result.rows), out_fits)
-    work = result.fit_seconds + result.score_seconds
-    if result.computed == len(fits):
-        cost.record(cache_dir, float(units.sum()), work)
+    if out_gap is not None:
+        rows = [{"k": k, "b": b, "log_w": v} for (k, b), v in sorted(gap_result.values.items())]
+        io.write_parquet(pd.DataFrame(rows, columns=["k", "b", "log_w"]), out_gap)
+    work = result.fit_seconds + result.score_seconds + gap_result.seconds
+    if result.computed == len(fits) and gap_result.computed == len(gap["items"]):
+        cost.record(cache_dir, units, work)
         log.info(
             "%s: estimated %.2f s, took %.2f s of fitting and scoring (estimate/actual %.2f)",
             job_name,
-            estimate,
+            units * spu,
             work,
-            estimate / work if work else float("nan"),
+            units * spu / work if work else float("nan"),
         )
     log.info(
         "%s: %d fits: %d computed, %d from the cache, in %.2f s "
@@ -114,7 +120,37 @@ def fit_chunk(
         result.fit_seconds,
         result.score_seconds,
     )
+    if gap["items"]:
+        log.info(
+            "%s: %d gap statistic fits (%d new, %d from the cache) in %.2f s",
+            dataset,
+            len(gap["items"]),
+            gap_result.computed,
+            gap_result.cached,
+            gap_result.seconds,
+        )
     return result
+
+
+def _job_estimate(X, y, fits, settings, gap, cache_dir, job_name):
+    """(estimated units, seconds per unit, a Progress over the fits) of one fit job; logged."""
+    from .runner import Progress
+
+    n, d = X.shape
+    units = cost.fit_costs(n, d, fits, settings, y is not None)
+    units[0:1] += cost.job_units(n, d, settings["silhouette_sample_size"])
+    gap_units = float(cost.gap_costs(n, d, gap["items"], gap).sum()) if gap["items"] else 0.0
+    spu, source = cost.seconds_per_unit(cache_dir)
+    total = float(units.sum()) + gap_units
+    log.info(
+        "%s: %d fits and %d gap statistic fits, estimated %.2f s of work (%s)",
+        job_name,
+        len(fits),
+        len(gap["items"]),
+        total * spu,
+        source,
+    )
+    return total, spu, Progress(list(units * spu), f"{job_name}")
 
 
 def aggregate_fits(
@@ -129,13 +165,19 @@ def aggregate_fits(
     out_summary_csv,
     out_labels,
     out_centers,
+    gap_paths=(),
+    gap_ks=(),
+    gap_references=0,
+    out_gap=None,
 ):
-    """Combine the fit jobs' rows, labels and centres; summarise; drop other plans' files.
+    """Combine the fit jobs' rows, labels and centres; summarise; assemble the gap statistic
+    table from the jobs' gap fits; drop other plans' files.
 
     fits.parquet and summary.parquet at full precision; summary.csv rounded for people."""
     import pandas as pd
 
     from .aggregate import combine_fits, summarize
+    from .gap import gap_table
     from .tables import for_people
 
     fits = combine_fits([pd.read_parquet(p) for p in chunk_paths], init_order, algorithm_order)
@@ -145,8 +187,14 @@ def aggregate_fits(
     io.write_csv(for_people(summary), out_summary_csv)
     io.write_labels(io.read_labels(label_paths), out_labels)
     io.write_parquet(pd.concat([pd.read_parquet(p) for p in center_paths]), out_centers)
+    if out_gap is not None:
+        values = {}
+        for path in gap_paths:
+            for k, b, v in pd.read_parquet(path)[["k", "b", "log_w"]].itertuples(index=False):
+                values[(int(k), int(b))] = float(v)
+        io.write_parquet(gap_table(values, gap_ks, gap_references), out_gap)
     stale = io.remove_other_files(
-        Path(chunk_paths[0]).parent, [*chunk_paths, *label_paths, *center_paths]
+        Path(chunk_paths[0]).parent, [*chunk_paths, *label_paths, *center_paths, *gap_paths]
     )
     log.info(
         "%d fits, %d (k, init, algorithm) groups; removed %d files of an earlier job plan",
@@ -227,25 +275,6 @@ def compare_algorithms(
     for line in notes:
         log.info("%s", line)
     return comparison
-
-
-def gap_statistic(X_path, gap: dict, out_path):
-    from .choose_k import gap_statistic as compute
-
-    X = io.load_X(X_path)
-    start = time.perf_counter()
-    table = compute(
-        X,
-        gap["k"],
-        n_refs=gap["n_refs"],
-        random_state=0,
-        n_init=gap["n_init"],
-        max_iter=gap["max_iter"],
-        sample_size=gap["sample_size"],
-    )
-    io.write_parquet(table, out_path)
-    log.info("gap statistic for %d k values in %.2f s", len(table), time.perf_counter() - start)
-    return table
 
 
 def choose_k(

@@ -7,12 +7,14 @@ rule aggregate_fits:
         fits=get_chunk_files("fits"),
         labels=get_chunk_files("labels"),
         centers=get_chunk_files("centers"),
+        gap=get_chunk_files("gap"),
     output:
         fits="results/{dataset}/fits.parquet",
         summary="results/{dataset}/summary.csv",  # in the report as summary.html (plot_sweep)
         summary_parquet="results/{dataset}/summary.parquet",
         labels="results/{dataset}/labels.parquet",
         centers="results/{dataset}/centers.parquet",
+        gap="results/{dataset}/gap.parquet",
     log:
         "logs/{dataset}/aggregate_fits.log",
     conda:
@@ -20,5 +22,7 @@ rule aggregate_fits:
     params:
         init_order=SWEEP["init"],
         algorithm_order=SWEEP["algorithm"],
+        gap_ks=SWEEP["k"],
+        gap_references=config["choose_k"]["gap_references"],
     script:
         "../scripts/aggregate_fits.py"

@@ -1,25 +1,7 @@
-rule gap_statistic:
-    input:
-        X=rules.prepare_dataset.output.X,
-    output:
-        "results/{dataset}/gap.parquet",
-    log:
-        "logs/{dataset}/gap_statistic.log",
-    benchmark:
-        "benchmarks/{dataset}/gap_statistic.tsv"
-    priority: 10  # needs only the prepared data: start it early, beside the first fits
-    conda:
-        "../envs/kmeans-sweep.yaml"
-    params:
-        gap=get_gap_settings,
-    script:
-        "../scripts/gap_statistic.py"
-
-
 rule choose_k:
     input:
         fits=rules.aggregate_fits.output.fits,
-        gap=rules.gap_statistic.output[0],
+        gap=rules.aggregate_fits.output.gap,
         labels=rules.aggregate_fits.output.labels,
     output:
         csv="results/{dataset}/choose_k.csv",

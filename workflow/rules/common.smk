@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(workflow.current_basedir).parent))
 
 from kmeans_sweep import algorithms  # noqa: E402
 from kmeans_sweep import config as plan  # noqa: E402
-from kmeans_sweep import cost, ctrl_c, slurm_status  # noqa: E402
+from kmeans_sweep import cost, ctrl_c, gap, slurm_status  # noqa: E402
 from kmeans_sweep import plan as plan_jobs  # noqa: E402
 
 # a Ctrl-C while Snakemake prints a line must stop the run too (ctrl_c.py)
@@ -37,6 +37,11 @@ except plan.ConfigError as exc:
 
 SWEEP = config["sweep"]
 FIT_SETTINGS = plan.fit_settings(config)
+GAP_SETTINGS = {  # what a gap statistic fit depends on (gap.py); gap_references: how many
+    "sample_size": config["choose_k"]["gap_sample_size"],
+    "n_init": SWEEP["n_init"],
+    "max_iter": SWEEP["max_iter"],
+}
 # seconds per unit of estimated work, from the jobs that already ran here (cost.py)
 SECONDS_PER_UNIT, _ = cost.seconds_per_unit(config["cache_dir"])
 GRID = plan_jobs.fit_grid(SWEEP)  # every fit key (k, init, seed[, algorithm]), sorted
@@ -53,6 +58,15 @@ def grid_costs(name):
     info = DATASETS[name]
     labelled = plan.is_labelled(config["datasets"][name])
     return cost.fit_costs(info.n_samples, info.n_features, GRID, FIT_SETTINGS, labelled)
+
+
+@functools.cache
+def gap_work(name):
+    """The gap statistic's fits (k, b) on one dataset, and their estimated work."""
+    info = DATASETS[name]
+    n_points = gap.gap_points(info.n_samples, GAP_SETTINGS["sample_size"])
+    items = gap.gap_items(SWEEP["k"], config["choose_k"]["gap_references"], n_points)
+    return items, cost.gap_costs(info.n_samples, info.n_features, items, GAP_SETTINGS)
 
 
 JOBS_ENVVAR = "KMEANS_SWEEP_JOBS"
@@ -75,7 +89,9 @@ def jobs_per_dataset(datasets):
         return json.loads(os.environ[JOBS_ENVVAR])
     slots, target, cap = _slots(), config["target_job_seconds"], config["fits_per_job"]
     jobs = {
-        name: plan_jobs.job_count(grid_costs(name), slots, target, cap, SECONDS_PER_UNIT)
+        name: plan_jobs.job_count(
+            grid_costs(name), slots, target, cap, SECONDS_PER_UNIT, gap_work(name)[1]
+        )
         for name in datasets
     }
     os.environ[JOBS_ENVVAR] = json.dumps(jobs)
@@ -110,11 +126,19 @@ def dataset_plan(name):
     """Which fits each of the dataset's fit jobs runs (computed once per dataset)."""
     info = DATASETS[name]
     fixed = cost.job_units(info.n_samples, info.n_features, SWEEP["silhouette_sample_size"])
-    return plan_jobs.make_plan(GRID, grid_costs(name), JOBS[name], fixed, SECONDS_PER_UNIT)
+    items, costs = gap_work(name)
+    spu = SECONDS_PER_UNIT
+    return plan_jobs.make_plan(GRID, grid_costs(name), JOBS[name], fixed, spu, items, costs)
 
 
 def get_chunk_fits(wildcards):
     return dataset_plan(wildcards.dataset).job_fits(int(wildcards.chunk))
+
+
+def get_chunk_gap(wildcards):
+    """The job's gap statistic fits (k, b) and what they depend on."""
+    items = dataset_plan(wildcards.dataset).job_gap(int(wildcards.chunk))
+    return {"items": [list(i) for i in items], **GAP_SETTINGS}
 
 
 def get_fit_settings(wildcards):
@@ -129,8 +153,8 @@ def get_fit_runtime(wildcards, attempt):
 
 
 def get_chunk_files(kind):
-    """All fit jobs' files of one kind ("fits", "labels" or "centers") of a dataset."""
-    suffix = {"fits": "", "labels": ".labels", "centers": ".centers"}[kind]
+    """All fit jobs' files of one kind ("fits", "labels", "centers" or "gap") of a dataset."""
+    suffix = {"fits": "", "labels": ".labels", "centers": ".centers", "gap": ".gap"}[kind]
 
     def files(wildcards):
         n = JOBS[wildcards.dataset]
@@ -145,16 +169,6 @@ def get_plot_settings(wildcards):
 
 def get_skipped(wildcards):
     return [list(s) for s in SKIPPED]
-
-
-def get_gap_settings(wildcards):
-    return {
-        "k": SWEEP["k"],
-        "n_refs": config["choose_k"]["gap_references"],
-        "sample_size": config["choose_k"]["gap_sample_size"],
-        "n_init": SWEEP["n_init"],
-        "max_iter": SWEEP["max_iter"],
-    }
 
 
 def get_fit_mem_mb(wildcards, attempt):

@@ -1,6 +1,7 @@
-# The sweep is split into as many balanced jobs as there are parallel slots (by each fit's
-# estimated cost, see kmeans_sweep/plan.py); every finished fit also goes to a
-# content-addressed cache, so a config edit only computes the fits that are new.
+# The sweep, and the gap statistic's fits on the data and its reference sets, are split into
+# as many balanced jobs as there are parallel slots (by each fit's estimated cost, see
+# kmeans_sweep/plan.py); every finished fit also goes to a content-addressed cache, so a
+# config edit only computes the fits that are new.
 rule fit_chunk:
     input:
         X=rules.prepare_dataset.output.X,
@@ -9,6 +10,7 @@ rule fit_chunk:
         fits="results/{dataset}/fits/chunk{chunk}.parquet",
         labels="results/{dataset}/fits/chunk{chunk}.labels.parquet",
         centers="results/{dataset}/fits/chunk{chunk}.centers.parquet",
+        gap="results/{dataset}/fits/chunk{chunk}.gap.parquet",
     log:
         "logs/{dataset}/fit_chunk{chunk}.log",
     benchmark:
@@ -21,5 +23,6 @@ rule fit_chunk:
     params:
         fits=get_chunk_fits,
         settings=get_fit_settings,
+        gap=get_chunk_gap,
     script:
         "../scripts/fit_chunk.py"

@@ -1,4 +1,5 @@
-"""Combine the jobs' fit rows into fits.parquet and the per-(k, init, algorithm) summary."""
+"""Combine the jobs' fit rows into fits.parquet and the per-(k, init, algorithm) summary, and
+their gap statistic fits into gap.parquet."""
 
 import _bootstrap  # noqa: F401
 
@@ -17,4 +18,8 @@ steps.aggregate_fits(
     out_summary_csv=snakemake.output.summary,
     out_labels=snakemake.output.labels,
     out_centers=snakemake.output.centers,
+    gap_paths=list(snakemake.input.gap),
+    gap_ks=snakemake.params.gap_ks,
+    gap_references=snakemake.params.gap_references,
+    out_gap=snakemake.output.gap,
 )
