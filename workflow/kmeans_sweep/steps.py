@@ -210,6 +210,8 @@ def plot_sweep(
     fits_path,
     summary_path,
     choice_path,
+    gap_path,
+    stability_path,
     X_path,
     y_path,
     meta_path,
@@ -219,23 +221,32 @@ def plot_sweep(
     out_elbow,
     out_silhouette,
     out_clusters,
+    out_criteria,
+    out_stability,
     out_summary_html,
     dataset,
 ):
-    """The elbow, silhouette and cluster pictures, marking choose_k's picks, and summary.html.
-    Returns {plot: the ks it marks}."""
+    """The elbow, silhouette, cluster, criteria and stability pictures, marking choose_k's
+    picks, and summary.html. Returns {plot: the ks it marks}."""
     import json
 
     import pandas as pd
 
+    from . import choose_k_plots as CP
     from . import cluster_plot, methods, tables
     from . import plots as P
 
     fits = methods.view(pd.read_parquet(fits_path))
     choice = pd.read_parquet(choice_path)
+    gap, stability = pd.read_parquet(gap_path), pd.read_parquet(stability_path)
+    dpi = plots["dpi"]
     marks = {
         "elbow": P.plot_elbow(fits, choice, out_elbow, dataset=dataset, **plots),
         "silhouette": P.plot_silhouette(fits, choice, out_silhouette, dataset=dataset, **plots),
+        "criteria": CP.plot_criteria(
+            fits, gap, stability, choice, out_criteria, dataset=dataset, dpi=dpi
+        ),
+        "stability": CP.plot_stability(stability, choice, out_stability, dataset=dataset, dpi=dpi),
     }
     X, y = io.load_prepared(X_path, y_path)
     rec = choice[choice["criterion"] == "recommended"].iloc[0]
@@ -283,20 +294,17 @@ def choose_k(
     fits_path,
     gap_path,
     label_paths,
-    plots,
     out_csv,
     out_parquet,
     out_html,
     out_stability,
-    out_criteria,
-    out_stability_plot,
 ):
-    """The choose_k table (Parquet at full precision, CSV and HTML rounded), stability, and the
-    criteria and stability plots. Returns the table."""
+    """The choose_k table (Parquet at full precision, CSV and HTML rounded) and stability
+    across seeds; no pictures (plot_sweep draws them), so the plots' jobs start sooner.
+    Returns the table."""
     import pandas as pd
 
     from . import choose_k as C
-    from . import choose_k_plots as CP
     from . import methods, tables, verdict
 
     fits = pd.read_parquet(fits_path)
@@ -313,9 +321,6 @@ def choose_k(
     tables.write_choice_page(choice, dataset, swept, out_html)
     rec = verdict.row(choice, "recommended")
     log.info("recommended k=%s (%s): %s", rec["k"], rec["confidence"], rec["note"])
-    dpi = plots["dpi"]
-    CP.plot_criteria(fits, gap, stability, choice, out_criteria, dataset=dataset, dpi=dpi)
-    CP.plot_stability(stability, choice, out_stability_plot, dataset=dataset, dpi=dpi)
     return choice
 
 

@@ -14,28 +14,12 @@ rule choose_k:
             labels={"plot": "choose_k table"},
         ),
         stability="results/{dataset}/stability.parquet",
-        criteria=report(
-            "results/{dataset}/plots/criteria.png",
-            caption="../report/criteria.rst",
-            category="{dataset}",
-            subcategory="Choosing k",
-            labels={"plot": "criteria"},
-        ),
-        stability_plot=report(
-            "results/{dataset}/plots/stability.png",
-            caption="../report/stability.rst",
-            category="{dataset}",
-            subcategory="Choosing k",
-            labels={"plot": "stability"},
-        ),
     log:
         "logs/{dataset}/choose_k.log",
     benchmark:
         "benchmarks/{dataset}/choose_k.tsv"
     conda:
         "../envs/kmeans-sweep.yaml"
-    params:
-        plots=get_plot_settings,
     script:
         "../scripts/choose_k.py"
 

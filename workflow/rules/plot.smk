@@ -7,6 +7,8 @@ rule plot_sweep:
         fits=rules.aggregate_fits.output.fits,
         summary=rules.aggregate_fits.output.summary_parquet,
         choice="results/{dataset}/choose_k.parquet",  # choose_k.smk is included later
+        stability="results/{dataset}/stability.parquet",
+        gap=rules.aggregate_fits.output.gap,
         X=rules.prepare_dataset.output.X,
         y=rules.prepare_dataset.output.y,
         meta=rules.prepare_dataset.output.meta,
@@ -34,6 +36,20 @@ rule plot_sweep:
             subcategory="Sweep",
             labels={"plot": "clusters (PCA)"},
         ),
+        criteria=report(
+            "results/{dataset}/plots/criteria.png",
+            caption="../report/criteria.rst",
+            category="{dataset}",
+            subcategory="Choosing k",
+            labels={"plot": "criteria"},
+        ),
+        stability_plot=report(
+            "results/{dataset}/plots/stability.png",
+            caption="../report/stability.rst",
+            category="{dataset}",
+            subcategory="Choosing k",
+            labels={"plot": "stability"},
+        ),
         summary_html=report(
             "results/{dataset}/summary.html",
             caption="../report/summary.rst",
@@ -45,6 +61,7 @@ rule plot_sweep:
         "logs/{dataset}/plot_sweep.log",
     benchmark:
         "benchmarks/{dataset}/plot_sweep.tsv"
+    priority: 1  # the longest job after choose_k: start it first
     conda:
         "../envs/kmeans-sweep.yaml"
     params:

@@ -1,4 +1,4 @@
-"""Every criterion for k side by side, stability across seeds, a recommendation, plots."""
+"""Every criterion for k side by side, stability across seeds, and a recommendation."""
 
 import _bootstrap  # noqa: F401
 
@@ -11,11 +11,8 @@ steps.choose_k(
     fits_path=snakemake.input.fits,
     gap_path=snakemake.input.gap,
     label_paths=[snakemake.input.labels],
-    plots=snakemake.params.plots,
     out_csv=snakemake.output.csv,
     out_parquet=snakemake.output.parquet,
     out_html=snakemake.output.html,
     out_stability=snakemake.output.stability,
-    out_criteria=snakemake.output.criteria,
-    out_stability_plot=snakemake.output.stability_plot,
 )

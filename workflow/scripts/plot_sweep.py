@@ -11,6 +11,8 @@ steps.plot_sweep(
     fits_path=snakemake.input.fits,
     summary_path=snakemake.input.summary,
     choice_path=snakemake.input.choice,
+    gap_path=snakemake.input.gap,
+    stability_path=snakemake.input.stability,
     X_path=snakemake.input.X,
     y_path=snakemake.input.y,
     meta_path=snakemake.input.meta,
@@ -20,6 +22,8 @@ steps.plot_sweep(
     out_elbow=snakemake.output.elbow,
     out_silhouette=snakemake.output.silhouette,
     out_clusters=snakemake.output.clusters,
+    out_criteria=snakemake.output.criteria,
+    out_stability=snakemake.output.stability_plot,
     out_summary_html=snakemake.output.summary_html,
     dataset=snakemake.wildcards.dataset,
 )
