@@ -171,6 +171,7 @@ def overhead(cores: int, repeats: int) -> dict:
         last = path
     ref, wf = statistics.median(ref_times), statistics.median(wf_times)
     print(f"   median: reference loop {ref:.1f} s, workflow {wf:.1f} s, ratio {wf / ref:.2f}")
+    print_estimate_errors(last, "last run, one job per core")
     return {
         "reference_s": ref,
         "workflow_s": wf,
@@ -260,6 +261,13 @@ def fan_out(cores: int = 8) -> None:
         f"{max(cpu.values()):.1f} s = {sum(cpu.values()) / max(cpu.values()):.1f} "
         f"(target: >= 8 jobs, >= 6)"
     )
+    busy = f"{cores} jobs on {os.cpu_count()} cores: each job's wall-clock work is stretched"
+    print_estimate_errors(path, busy if cores > (os.cpu_count() or 1) else "")
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def print_estimate_errors(path: Path, note: str) -> None:
+    """The cost model's estimate beside each fit job's actual work (fits, scores, gap fits)."""
     pairs = estimate_errors(path)
     errors = [abs(est - act) / act for est, act in pairs if act > 0] or [float("nan")]
     print(
@@ -268,9 +276,9 @@ def fan_out(cores: int = 8) -> None:
     )
     print(
         f"   median error {100 * statistics.median(errors):.0f}%, "
-        f"largest {100 * max(errors):.0f}% (calibration: defaults, empty cache)"
+        f"largest {100 * max(errors):.0f}% (calibration: defaults, empty cache"
+        + (f"; {note})" if note else ")")
     )
-    shutil.rmtree(path, ignore_errors=True)
 
 
 def scale(cores: int) -> None:
