@@ -27,6 +27,11 @@ def gap_items(ks: Iterable[int], n_refs: int, n_points: int) -> list[tuple[int, 
     return [(k, b) for k in valid for b in (REAL, *range(n_refs))]
 
 
+def in_draw_order(items) -> list[tuple[int, int]]:
+    """(k, b) items with each reference set's fits together, so each set is drawn once."""
+    return sorted(((int(k), int(b)) for k, b in items), key=lambda i: (i[1], i[0]))
+
+
 def gap_points(n: int, sample_size: int | None) -> int:
     return n if sample_size is None else min(n, int(sample_size))
 
@@ -135,6 +140,6 @@ def gap_statistic(
     with threadpool_limits(1):
         values = {
             (k, b): log_w(data, k, b, n_init=n_init, max_iter=max_iter)
-            for k, b in sorted(gap_items(ks, n_refs, data.X.shape[0]), key=lambda i: (i[1], i[0]))
+            for k, b in in_draw_order(gap_items(ks, n_refs, data.X.shape[0]))
         }
     return gap_table(values, ks, n_refs)

@@ -195,7 +195,7 @@ def run_gap_items(X: np.ndarray, items, gap_settings: dict, digest: str, cache) 
     result = GapResult({})
     data = None
     with threadpool_limits(1):
-        for k, b in sorted([(int(k), int(b)) for k, b in items], key=lambda i: (i[1], i[0])):
+        for k, b in gap.in_draw_order(items):
             key = cache.gap_key(digest, k, b, gap_settings)
             hit = cache.get(key)
             if hit is not None:
