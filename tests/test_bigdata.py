@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import tiny_config
 
-from kmeans_sweep import data, io, mapped_fit, readers
+from kmeans_sweep import data, io, mapped_fit, readers, scaling
 from kmeans_sweep.data import DataError
 
 
@@ -131,7 +131,7 @@ def test_in_place_scaling_equals_the_old_path_for_float64(method):
         warnings.simplefilter("ignore", RuntimeWarning)
         expected = X if old is None else old.fit_transform(X)
     copy = X.copy()
-    out, constant = data.scale(copy, method, in_place=True)
+    out, constant = scaling.scale(copy, method, in_place=True)
     assert constant == [3] and out.dtype == np.float64
     assert np.array_equal(out, expected)
     assert np.shares_memory(out, copy)
@@ -142,8 +142,8 @@ def test_float32_scaling_stays_float32_and_in_place(method):
     rng = np.random.default_rng(2)
     X64 = np.c_[rng.normal(size=(200_000, 3)) * [1, 100, 3] + [0, 1e3, -7], np.full(200_000, 2.0)]
     X = X64.astype(np.float32)
-    expected, _ = data.scale(X.astype(np.float64), method)
-    out, constant = data.scale(X, method, in_place=True)
+    expected, _ = scaling.scale(X.astype(np.float64), method)
+    out, constant = scaling.scale(X, method, in_place=True)
     assert out.dtype == np.float32 and np.shares_memory(out, X) and constant == [3]
     assert np.allclose(out, expected, atol=1e-5, rtol=1e-5)
     assert np.all(out[:, 3] == 0)
@@ -155,7 +155,7 @@ def test_float32_scaling_stays_float32_and_in_place(method):
 def test_scale_without_in_place_leaves_the_input_alone():
     X = np.arange(12.0).reshape(6, 2)
     before = X.copy()
-    data.scale(X, "standard")
+    scaling.scale(X, "standard")
     assert np.array_equal(X, before)
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kmeans_sweep import data
+from kmeans_sweep import data, scaling
 from kmeans_sweep.data import DataError
 
 
@@ -65,9 +65,9 @@ def test_text_column_is_named(tmp_path):
 def test_constant_columns_scale_without_dividing_by_zero():
     X = np.c_[np.arange(5.0), np.full(5, 3.0)]
     for method in ("standard", "minmax", "none"):
-        out, constant = data.scale(X, method)
+        out, constant = scaling.scale(X, method)
         assert constant == [1] and np.isfinite(out).all()
-    out, _ = data.scale(X, "standard")
+    out, _ = scaling.scale(X, "standard")
     assert np.allclose(out[:, 1], 0) and np.isclose(out[:, 0].std(), 1)
 
 
@@ -78,3 +78,62 @@ def test_data_hash_changes_with_values_and_labels():
     assert base != data.data_hash(X + 1e-12, None)
     assert base != data.data_hash(X, np.array([0, 1, 1]))
     assert base != data.data_hash(X.reshape(2, 3), None)
+
+
+def test_digits_are_read_as_scikit_learn_loads_them():
+    from sklearn.datasets import load_digits
+
+    bunch = load_digits()
+    ds = data.load_builtin({"source": "digits"})
+    assert ds.X.dtype == np.float64 and ds.X.flags.c_contiguous
+    assert np.array_equal(ds.X, bunch.data) and np.array_equal(ds.y, bunch.target)
+    assert ds.feature_names == bunch.feature_names
+    assert ds.label_names == [str(n) for n in bunch.target_names]
+    assert data._sklearn_data_file("digits.csv.gz") is not None  # the fast path is taken
+    assert data._sklearn_data_file("no-such-file.csv.gz") is None
+
+
+def _standard_cases():
+    rng = np.random.default_rng(7)
+    yield "digits", data.load_builtin({"source": "digits"}).X
+    for name in ("iris", "wine", "breast_cancer"):
+        yield name, data.load_builtin({"source": name}).X
+    wide = rng.normal(size=(5001, 6)) * [1, 1e6, 1e-6, 3, 1, 1] + [0, -4e7, 2, 1e9, 0, 0]
+    wide[:, 4] = 2.5  # constant
+    wide[:, 5] = 1e-300 * rng.normal(size=5001)  # within rounding of zero variance
+    yield "wide", wide
+    yield "one row", rng.normal(size=(1, 3))
+    yield "negative zeros", np.c_[np.full(4, -0.0), np.arange(4.0)]
+
+
+@pytest.mark.parametrize("case", list(_standard_cases()), ids=lambda c: c[0])
+def test_standard_scaling_is_bit_for_bit_scikit_learns(case):
+    import warnings
+
+    from sklearn.preprocessing import StandardScaler
+
+    _, X = case
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        expected = StandardScaler().fit_transform(X)
+    out, _ = scaling.scale(X, "standard")
+    assert out.tobytes() == expected.tobytes()
+
+
+def test_preparing_digits_does_not_import_scikit_learn(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    workflow = Path(__file__).resolve().parents[1] / "workflow"
+    code = (
+        f"import sys; sys.path.insert(0, {str(workflow)!r})\n"
+        "from kmeans_sweep import steps\n"
+        "steps.prepare_dataset('digits', {'source': 'digits', 'scale': 'standard'}, "
+        f"X_path={str(tmp_path / 'X.npy')!r}, y_path={str(tmp_path / 'y.npy')!r}, "
+        f"meta_path={str(tmp_path / 'meta.json')!r})\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'scipy')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    assert np.load(tmp_path / "X.npy").shape == (1797, 64)

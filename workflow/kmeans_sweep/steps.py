@@ -17,7 +17,8 @@ log = logging.getLogger("kmeans_sweep")
 
 def prepare_dataset(name: str, spec: dict, *, X_path, y_path, meta_path) -> dict:
     """Load and check a dataset, scale it, and write X.npy, y.npy and meta.json."""
-    from .data import data_hash, load_dataset, scale
+    from .data import data_hash, load_dataset
+    from .scaling import scale
 
     ds = load_dataset(name, spec)
     for note in ds.notes:
