@@ -387,3 +387,24 @@ def test_pca_axes_match_sklearn_pca(n_features):
     np.testing.assert_allclose(P[:, :n_comp], pca.transform(X), atol=1e-9)
     np.testing.assert_allclose(C[:, :n_comp], pca.transform(centers), atol=1e-9)
     np.testing.assert_allclose(ev, pca.explained_variance_ratio_ * 100, atol=1e-10)
+
+
+@pytest.mark.parametrize(
+    "lo, hi, expected",
+    [
+        (0.006, 0.05, {"10 ms", "20 ms", "30 ms", "50 ms"}),  # about a decade: 2, 3, 5 too
+        (0.0004, 3.0, {"1 ms", "10 ms", "100 ms", "1 s"}),  # several decades: decades only
+        (0.012, 0.018, {"15 ms", "16 ms", "17 ms"}),  # part of a decade: every minor tick
+    ],
+)
+def test_fit_time_axis_reads_in_ms_and_s(lo, hi, expected):
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [lo, hi])
+    compare_plot.log_seconds(ax)
+    ax.set_ylim(lo, hi)
+    fig.canvas.draw()
+    ticks = ax.get_yticklabels(minor=False) + ax.get_yticklabels(minor=True)
+    labels = {t.get_text() for t in ticks}
+    labels.discard("")
+    assert expected <= labels and not any("$" in t or "10^" in t for t in labels), labels
+    plt.close(fig)

@@ -88,7 +88,7 @@ def label_points(ax, xy: np.ndarray, texts: list[str], avoid_px: float) -> None:
     from matplotlib.transforms import Bbox
 
     fig = ax.figure
-    fig.canvas.draw()
+    fig.draw_without_rendering()  # lays the figure out: the points' positions are known
     renderer = fig.canvas.get_renderer()
     disp = ax.transData.transform(xy)
     taken = [Bbox.from_extents(x - avoid_px, y - avoid_px, x + avoid_px, y + avoid_px)

@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .plot_style import cluster_colors, save_marked
-from .scores import silhouette_samples
+from .scores import euclidean_distances, silhouette_samples_precomputed
 
 
 def spread_labels(y: np.ndarray, min_gap: float, lo: float, hi: float) -> np.ndarray:
@@ -39,10 +39,17 @@ def _sample(X, labels, sample_size, random_state):
     return X, labels, ""
 
 
+def sample_distances(X, sample_size=None, random_state=0) -> np.ndarray:
+    """Distances among the points the diagrams score (all, or the fixed sample), computed
+    once for every diagram of a dataset."""
+    return euclidean_distances(_sample(X, np.zeros(len(X)), sample_size, random_state)[0])
+
+
 def draw_silhouette_diagram(X, labels, k: int, *, title: str, subtitle: str = "",
-                            sample_size=None, random_state=0):
+                            sample_size=None, random_state=0, distances=None):
     """Silhouettes sorted within each cluster, one band per cluster in the cluster's colour,
-    the mean as a red dashed line. Returns (figure, {"k": k})."""
+    the mean as a red dashed line. ``distances``: sample_distances(X, sample_size,
+    random_state), when several diagrams of X are drawn. Returns (figure, {"k": k})."""
     X = np.asarray(X)
     labels = np.asarray(labels).ravel()
     if X.shape[0] != labels.size:
@@ -60,7 +67,9 @@ def draw_silhouette_diagram(X, labels, k: int, *, title: str, subtitle: str = ""
                 transform=ax.transAxes, color="0.4")
         ax.set_yticks([])
         return fig, {"k": int(k)}
-    values = silhouette_samples(X, labels)
+    if distances is None:
+        distances = euclidean_distances(X)
+    values = silhouette_samples_precomputed(distances, labels)
     centres = _bands(ax, values, labels, clusters, k)
     mean = float(values.mean())
     ax.axvline(mean, color="red", ls="--", lw=1.5, label=f"mean silhouette = {mean:.3f}")
@@ -96,7 +105,7 @@ def _cluster_numbers(ax, clusters, centres) -> None:
     x_left, _ = ax.get_xlim()
     _, y_lower = ax.get_ylim()
     fig = ax.figure
-    fig.canvas.draw()
+    fig.draw_without_rendering()  # lays the figure out: the axes' height is known
     height_px = ax.get_window_extent().height
     line = y_lower * (8 * 1.35 * fig.dpi / 72) / height_px
     ys = spread_labels(np.array(centres), line, line / 2, y_lower - line / 2)

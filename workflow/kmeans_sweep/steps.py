@@ -383,9 +383,10 @@ def _diagrams(X, labels, fits, choice, ks, n_classes, out_dir, *, dataset, dpi, 
 
     from . import verdict
     from .choose_k import criteria_by_k
-    from .silhouette_diagram import plot_silhouette_diagram
+    from .silhouette_diagram import plot_silhouette_diagram, sample_distances
 
     by_k = criteria_by_k(fits).set_index("k")
+    distances = sample_distances(X, sample_size)
     out_dir = Path(out_dir)
     tmp_dir = out_dir.with_name(f".{out_dir.name}.{os.getpid()}.tmp")
     tmp_dir.mkdir(parents=True, exist_ok=True)
@@ -406,6 +407,7 @@ def _diagrams(X, labels, fits, choice, ks, n_classes, out_dir, *, dataset, dpi, 
             tmp_dir / f"silhouette_k{k}.png",
             dpi=dpi,
             sample_size=sample_size,
+            distances=distances,
             title=f"{dataset}: silhouette diagram at k = {k}",
             subtitle=f"k picked by: {', '.join(why)}\nbest fit: {key[1]}, seed {key[2]}",
         )
