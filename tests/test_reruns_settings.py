@@ -16,7 +16,7 @@ def test_data_and_setting_edits_rerun_only_what_they_touch(workflow):
     workflow.write_config(config)
     plan = planned_jobs(workflow)
     assert plan["fit_chunk"] == {"wine"} and plan["prepare_dataset"] == {"wine"}
-    workflow.run()
+    run_edit(workflow, config)
 
     # a plotting option: no fit, no aggregation reruns; the plots do
     config["plots"]["dpi"] = 70
@@ -24,7 +24,6 @@ def test_data_and_setting_edits_rerun_only_what_they_touch(workflow):
     plan = planned_jobs(workflow)
     assert "fit_chunk" not in plan and "aggregate_fits" not in plan
     assert plan["plot_sweep"] == {"iris", "mine", "wine"}
-    workflow.run()
 
     # change one dataset's scaling: every fit of that dataset is recomputed, no other dataset's
     config["datasets"]["iris"]["scale"] = "minmax"
