@@ -52,17 +52,16 @@ def standardize(X: np.ndarray) -> None:
     the corrected two-pass variance, and ``(X - mean) / sd`` with sd 1 where the variance
     is within rounding of zero.
     """
+    n = float(X.shape[0])
     total = np.sum(X, axis=0)
-    count = np.full(X.shape[1], float(X.shape[0]))
-    mean = (0.0 + total) / count
-    resid = X - total / count
+    mean = (0.0 + total) / n  # 0.0 + : scikit-learn adds the (zero) previous sum; -0.0 -> 0.0
+    resid = X - total / n
     correction = np.sum(resid, axis=0)
     resid **= 2
     var = np.sum(resid, axis=0)
     del resid
-    var -= correction**2 / count
-    var = var / count
-    n = count[0] if len(count) else 0.0
+    var -= correction**2 / n
+    var = var / n
     sd = np.sqrt(var)
     sd[is_constant(var, mean, n)] = 1.0
     X -= mean

@@ -30,19 +30,19 @@ def spread_labels(y: np.ndarray, min_gap: float, lo: float, hi: float) -> np.nda
     return y
 
 
-def _sample(X, labels, sample_size, random_state):
-    n = labels.size
-    if sample_size is not None and n > sample_size:
-        rng = np.random.default_rng(random_state)
-        idx = np.sort(rng.choice(n, size=int(sample_size), replace=False))
-        return X[idx], labels[idx], f", silhouettes of a fixed random sample of {sample_size:,}"
-    return X, labels, ""
+def _sample_index(n: int, sample_size, random_state) -> np.ndarray | None:
+    """The rows of the fixed random sample above ``sample_size`` points, else None (all)."""
+    if sample_size is None or n <= sample_size:
+        return None
+    rng = np.random.default_rng(random_state)
+    return np.sort(rng.choice(n, size=int(sample_size), replace=False))
 
 
 def sample_distances(X, sample_size=None, random_state=0) -> np.ndarray:
     """Distances among the points the diagrams score (all, or the fixed sample), computed
     once for every diagram of a dataset."""
-    return euclidean_distances(_sample(X, np.zeros(len(X)), sample_size, random_state)[0])
+    idx = _sample_index(len(X), sample_size, random_state)
+    return euclidean_distances(X if idx is None else X[idx])
 
 
 def draw_silhouette_diagram(X, labels, k: int, *, title: str, subtitle: str = "",
@@ -55,7 +55,10 @@ def draw_silhouette_diagram(X, labels, k: int, *, title: str, subtitle: str = ""
     if X.shape[0] != labels.size:
         raise ValueError("X and labels have different numbers of rows")
     n = labels.size
-    X, labels, sub = _sample(X, labels, sample_size, random_state)
+    idx = _sample_index(n, sample_size, random_state)
+    sub = "" if idx is None else f", silhouettes of a fixed random sample of {sample_size:,}"
+    if idx is not None:
+        labels = labels[idx]
     clusters = np.unique(labels)
     found = f"{clusters.size} cluster{'s' if clusters.size != 1 else ''} found, n = {n:,}{sub}"
     head = "\n".join(t for t in (title, subtitle, found) if t)
@@ -68,7 +71,7 @@ def draw_silhouette_diagram(X, labels, k: int, *, title: str, subtitle: str = ""
         ax.set_yticks([])
         return fig, {"k": int(k)}
     if distances is None:
-        distances = euclidean_distances(X)
+        distances = euclidean_distances(X if idx is None else X[idx])
     values = silhouette_samples_precomputed(distances, labels)
     centres = _bands(ax, values, labels, clusters, k)
     mean = float(values.mean())

@@ -351,14 +351,14 @@ def silhouette_diagrams(
     n_classes = len(np.unique(y)) if y is not None else None
     swept = sorted(int(k) for k in fits["k"].unique())
     ks = verdict.diagram_ks(choice, swept, n_classes)
-    wanted = [methods.fit_of(*key) for key in _best_keys(fits, ks)]
+    keys = _best_keys(fits, ks)
+    wanted = [methods.fit_of(*key) for key in keys]
     labels = methods.labels_view(io.read_labels(label_paths, wanted), multi)
     _diagrams(
         X,
         labels,
-        fits,
+        keys,
         choice,
-        ks,
         n_classes,
         out_diagrams,
         dataset=dataset,
@@ -377,22 +377,20 @@ def _best_keys(fits, ks) -> list[tuple[int, str, int]]:
     return [(int(k), str(by_k.loc[k, "best_init"]), int(by_k.loc[k, "best_seed"])) for k in ks]
 
 
-def _diagrams(X, labels, fits, choice, ks, n_classes, out_dir, *, dataset, dpi, sample_size):
-    """One silhouette diagram per k, of the best fit there, into a fresh directory."""
+def _diagrams(X, labels, keys, choice, n_classes, out_dir, *, dataset, dpi, sample_size):
+    """One silhouette diagram per best fit (k, method, seed) in ``keys``, into a fresh
+    directory."""
     import shutil
 
     from . import verdict
-    from .choose_k import criteria_by_k
     from .silhouette_diagram import plot_silhouette_diagram, sample_distances
 
-    by_k = criteria_by_k(fits).set_index("k")
     distances = sample_distances(X, sample_size)
     out_dir = Path(out_dir)
     tmp_dir = out_dir.with_name(f".{out_dir.name}.{os.getpid()}.tmp")
     tmp_dir.mkdir(parents=True, exist_ok=True)
-    for k in ks:
-        best = by_k.loc[k]
-        key = (int(k), str(best["best_init"]), int(best["best_seed"]))
+    for key in keys:
+        k = key[0]
         why = verdict.who_picks(choice, k)
         if "recommended" in why:
             why[why.index("recommended")] = f"recommended ({verdict.short(choice)})"
