@@ -203,11 +203,6 @@ def euclidean_distances(X: np.ndarray) -> np.ndarray:
     return np.sqrt(d2, out=d2)
 
 
-def silhouette_samples(X: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """Per-sample silhouette of X (Euclidean), as sklearn.metrics.silhouette_samples."""
-    return silhouette_samples_precomputed(euclidean_distances(X), labels)
-
-
 def calinski_harabasz_davies_bouldin(
     X: np.ndarray, labels: np.ndarray, block: int = 65536
 ) -> tuple[float, float]:
