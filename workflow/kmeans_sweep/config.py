@@ -14,7 +14,8 @@ from pathlib import Path
 
 import yaml
 
-from .data import DataError, builtin_shape, check_spec_keys, is_file_source
+from .data.errors import DataError
+from .data.load import builtin_shape, check_spec_keys, is_file_source
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "config.schema.yaml"
 REPO_CONFIG = Path(__file__).resolve().parents[2] / "config.yaml"
@@ -116,7 +117,7 @@ def _inspect_file(name: str, spec: dict) -> DatasetInfo:
             return DatasetInfo(cached["n_samples"], cached["n_features"])
         except (OSError, ValueError, KeyError):
             pass
-    from .data import scan_file
+    from .data.load import scan_file
 
     scan = scan_file(name, spec)
     info = DatasetInfo(scan.n_rows, len(scan.feature_names))
@@ -166,7 +167,7 @@ def check_config(config: dict) -> dict[str, DatasetInfo]:
 
 
 def _check_algorithms(sweep: dict) -> None:
-    from .algorithms import skipped
+    from .fit.algorithms import skipped
 
     inits, algorithms = sweep["init"], sweep.get("algorithm", ["lloyd"])
     if len(skipped(inits, algorithms)) == len(inits) * len(algorithms):
@@ -205,7 +206,7 @@ def prepare_settings(spec: dict) -> dict:
     if is_file_source(spec["source"]):
         keys += ["label_column", "feature_columns", "missing"]
     elif spec["source"] == "blobs":
-        from .data import blobs_options
+        from .data.load import blobs_options
 
         return {"source": "blobs", "scale": spec["scale"], **blobs_options(spec), **extra}
     return {**{key: spec.get(key) for key in keys}, **extra}

@@ -10,15 +10,16 @@ from pathlib import Path
 
 import numpy as np
 
-from . import cost, io
+from . import io
+from .fit import cost
 
 log = logging.getLogger("kmeans_sweep")
 
 
 def prepare_dataset(name: str, spec: dict, *, X_path, y_path, meta_path) -> dict:
     """Load and check a dataset, scale it, and write X.npy, y.npy and meta.json."""
-    from .data import data_hash, load_dataset
-    from .scaling import scale
+    from .data.load import data_hash, load_dataset
+    from .data.scaling import scale
 
     ds = load_dataset(name, spec)
     for note in ds.notes:
@@ -80,9 +81,9 @@ def fit_chunk(
     """
     import pandas as pd
 
-    from .cache import FitCache
-    from .data import data_hash
-    from .runner import run_fits, run_gap_items
+    from .data.load import data_hash
+    from .fit.cache import FitCache
+    from .fit.runner import run_fits, run_gap_items
 
     start = time.perf_counter()
     X, y = io.load_prepared(X_path, y_path)
@@ -135,7 +136,7 @@ def fit_chunk(
 
 def _job_estimate(X, y, fits, settings, gap, cache_dir, job_name):
     """(estimated units, seconds per unit, a Progress over the fits) of one fit job; logged."""
-    from .runner import Progress
+    from .fit.runner import Progress
 
     n, d = X.shape
     units = cost.fit_costs(n, d, fits, settings, y is not None)
@@ -177,9 +178,9 @@ def aggregate_fits(
     fits.parquet and summary.parquet at full precision; summary.csv rounded for people."""
     import pandas as pd
 
-    from .aggregate import combine_fits, summarize
-    from .gap import gap_table
-    from .tables import for_people
+    from .fit.gap import gap_table
+    from .tables.aggregate import combine_fits, summarize
+    from .tables.render import for_people
 
     fits = combine_fits([pd.read_parquet(p) for p in chunk_paths], init_order, algorithm_order)
     summary = summarize(fits, init_order, algorithm_order)
@@ -233,9 +234,10 @@ def plot_sweep(
 
     import pandas as pd
 
-    from . import choose_k_plots as CP
-    from . import cluster_plot, methods, tables
-    from . import plots as P
+    from .plots import clusters
+    from .plots import criteria as CP
+    from .plots import curves as P
+    from .tables import methods, render
 
     fits = methods.view(pd.read_parquet(fits_path))
     choice = pd.read_parquet(choice_path)
@@ -255,10 +257,10 @@ def plot_sweep(
     labels = io.read_labels(label_paths, [key])[key]
     centers = io.read_centers(center_paths, *io.split_key(key))
     names = json.loads(Path(meta_path).read_text()).get("label_names")
-    marks["clusters_pca"] = cluster_plot.plot_clusters_pca(
+    marks["clusters_pca"] = clusters.plot_clusters_pca(
         X, labels, centers, y, choice, out_clusters, dataset=dataset, class_names=names, **plots
     )
-    tables.write_summary_page(pd.read_parquet(summary_path), dataset, out_summary_html)
+    render.write_summary_page(pd.read_parquet(summary_path), dataset, out_summary_html)
     log.info("plots mark: %s", marks)
     return marks
 
@@ -270,20 +272,21 @@ def compare_algorithms(
     picture. ``skipped``: (init, algorithm, reason) of each combination not fitted."""
     import pandas as pd
 
-    from . import compare, compare_plot, tables
+    from .plots import comparison as comparison_plot
+    from .tables import compare, render
 
     fits = pd.read_parquet(fits_path)
     per_fit = compare.per_fit(fits, io.read_labels(label_paths))
     comparison = compare.table(per_fit, dataset)
     io.write_parquet(comparison, out_parquet)
-    io.write_csv(tables.for_people(comparison), out_csv)
+    io.write_csv(render.for_people(comparison), out_csv)
     notes = compare.findings(comparison)
     if comparison["algorithm"].nunique() == 1:
         notes.append("Only one algorithm was swept: list more in sweep.algorithm to compare.")
     notes += [f"Not fitted: init {i} with algorithm {a} ({why})." for i, a, why in skipped]
-    tables.write_comparison_page(comparison, dataset, notes, out_html)
+    render.write_comparison_page(comparison, dataset, notes, out_html)
     short = [f"init {i} with {a}" for i, a, _ in skipped]
-    compare_plot.plot_comparison(comparison, out_plot, dataset=dataset, skipped=short, **plots)
+    comparison_plot.plot_comparison(comparison, out_plot, dataset=dataset, skipped=short, **plots)
     for line in notes:
         log.info("%s", line)
     return comparison
@@ -305,21 +308,25 @@ def choose_k(
     Returns the table."""
     import pandas as pd
 
-    from . import choose_k as C
-    from . import methods, tables, verdict
+    from .choose import choose_k as C
+    from .choose import verdict
+    from .choose.stability import stability_table
+    from .tables import methods, render
 
     fits = pd.read_parquet(fits_path)
     labels = methods.labels_view(io.read_labels(label_paths), methods.named(fits))
     fits = methods.view(fits)
-    stability = C.stability_table(labels)
+    stability = stability_table(labels)
     gap = pd.read_parquet(gap_path)
     choice = C.choose_k(fits, gap, stability)
     choice.insert(0, "dataset", dataset)
     io.write_parquet(stability, out_stability)
     io.write_parquet(choice, out_parquet)
-    io.write_csv(tables.for_people(choice), out_csv)
+    io.write_csv(render.for_people(choice), out_csv)
     swept = sorted(int(k) for k in fits["k"].unique())
-    tables.write_choice_page(choice, dataset, swept, out_html)
+    render.write_choice_page(
+        choice, dataset, verdict.headline(choice, dataset, swept, width=10_000), out_html
+    )
     rec = verdict.row(choice, "recommended")
     log.info("recommended k=%s (%s): %s", rec["k"], rec["confidence"], rec["note"])
     return choice
@@ -341,7 +348,8 @@ def silhouette_diagrams(
     of true classes), into a fresh directory. Returns the ks drawn."""
     import pandas as pd
 
-    from . import methods, verdict
+    from .choose import verdict
+    from .tables import methods
 
     choice = pd.read_parquet(choice_path)
     fits = pd.read_parquet(fits_path)
@@ -371,7 +379,7 @@ def silhouette_diagrams(
 
 def _best_keys(fits, ks) -> list[tuple[int, str, int]]:
     """(k, method, seed) of the best fit at each k (fits: the methods.view)."""
-    from .choose_k import criteria_by_k
+    from .choose.choose_k import criteria_by_k
 
     by_k = criteria_by_k(fits).set_index("k")
     return [(int(k), str(by_k.loc[k, "best_init"]), int(by_k.loc[k, "best_seed"])) for k in ks]
@@ -382,8 +390,8 @@ def _diagrams(X, labels, keys, choice, n_classes, out_dir, *, dataset, dpi, samp
     directory."""
     import shutil
 
-    from . import verdict
-    from .silhouette_diagram import plot_silhouette_diagram, sample_distances
+    from .choose import verdict
+    from .plots.silhouette import plot_silhouette_diagram, sample_distances
 
     distances = sample_distances(X, sample_size)
     out_dir = Path(out_dir)

@@ -11,10 +11,10 @@ from snakemake.utils import validate
 
 sys.path.insert(0, str(Path(workflow.current_basedir).parent))
 
-from kmeans_sweep import algorithms  # noqa: E402
 from kmeans_sweep import config as plan  # noqa: E402
-from kmeans_sweep import cost, ctrl_c, gap, slurm_status  # noqa: E402
-from kmeans_sweep import plan as plan_jobs  # noqa: E402
+from kmeans_sweep.fit import algorithms, cost, gap  # noqa: E402
+from kmeans_sweep.fit import plan as plan_jobs  # noqa: E402
+from kmeans_sweep.runtime import ctrl_c, slurm_status  # noqa: E402
 
 # a Ctrl-C while Snakemake prints a line must stop the run too (ctrl_c.py)
 ctrl_c.keep_ctrl_c()
@@ -99,7 +99,7 @@ def jobs_per_dataset(datasets):
 
 
 JOBS = jobs_per_dataset(DATASETS)  # {dataset: number of fit jobs}
-slurm_status.use_adapter()  # cancelled Slurm jobs count as failed (see kmeans_sweep/slurm_status.py)
+slurm_status.use_adapter()  # cancelled Slurm jobs count as failed (kmeans_sweep/runtime/slurm_status.py)
 
 
 envvars:

@@ -1,0 +1,202 @@
+"""Unit tests of fitting, scoring and the fit cache."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn import metrics
+from sklearn.datasets import load_iris, make_blobs
+from sklearn.preprocessing import StandardScaler
+
+from kmeans_sweep.fit import fitting, scores
+from kmeans_sweep.fit.cache import FitCache
+from kmeans_sweep.fit.runner import run_fits
+
+SETTINGS = {"n_init": 1, "max_iter": 300, "silhouette_sample_size": 5000}
+
+
+@pytest.fixture(scope="module")
+def iris():
+    X, y = load_iris(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+def test_silhouette_matches_sklearn_including_singletons():
+    rng = np.random.RandomState(1)
+    X = rng.normal(size=(60, 3))
+    D = metrics.pairwise_distances(X)
+    for labels in (
+        rng.randint(0, 4, 60),
+        np.r_[np.zeros(59, int), 1],  # a singleton cluster scores 0
+        np.r_[np.full(30, 7), np.full(30, 3)],  # arbitrary label values
+    ):
+        ours = scores.silhouette_samples_precomputed(D, labels)
+        theirs = metrics.silhouette_samples(X, labels)
+        np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
+
+
+def test_calinski_harabasz_davies_bouldin_match_sklearn():
+    X, _ = make_blobs(300, n_features=5, centers=4, random_state=0)
+    rng = np.random.RandomState(0)
+    for labels in (rng.randint(0, 5, 300), np.r_[np.zeros(299, int), 1]):
+        for block in (7, 65536):  # several row blocks, or one
+            ch, db = scores.calinski_harabasz_davies_bouldin(X, labels, block=block)
+            assert ch == pytest.approx(metrics.calinski_harabasz_score(X, labels), rel=1e-10)
+            assert db == pytest.approx(metrics.davies_bouldin_score(X, labels), rel=1e-10)
+
+
+def test_silhouette_base_samples_large_data_reproducibly():
+    X = np.random.RandomState(0).normal(size=(500, 2))
+    a = scores.silhouette_base(X, 100)
+    b = scores.silhouette_base(X, 100)
+    assert a.size == 100 and np.array_equal(a.index, b.index)
+    assert scores.silhouette_base(X, 1000).index is None
+
+
+def test_fit_one_scores(iris):
+    X, y = iris
+    sil = scores.silhouette_base(X, 5000)
+    row, labels, centers, problems = fitting.fit_one(X, y, 3, "k-means++", 0, SETTINGS, sil)
+    assert problems == []
+    assert centers.shape == (3, 4) and labels.shape == (150,)
+    assert row["n_clusters"] == 3
+    assert row["silhouette"] == pytest.approx(metrics.silhouette_score(X, labels))
+    assert row["ari"] == pytest.approx(metrics.adjusted_rand_score(y, labels))
+    # pca init is the digits example's: centres from the principal axes, one run
+    row_pca, *_ = fitting.fit_one(X, None, 3, "pca", 5, SETTINGS, sil)
+    assert "ari" not in row_pca
+
+
+def test_degenerate_fit_gives_null_scores_with_a_warning():
+    X = np.repeat(np.array([[0.0, 0.0], [1.0, 1.0]]), 10, axis=0)  # 2 distinct points
+    sil = scores.silhouette_base(X, 5000)
+    row, _, _, problems = fitting.fit_one(X, None, 3, "k-means++", 0, SETTINGS, sil)
+    assert row["n_clusters"] == 2  # fewer clusters than asked for
+    assert any("distinct clusters" in p for p in problems)
+    single = np.zeros(20, int)
+    got, problems = scores.score(X, single, None, sil)
+    assert np.isnan(got["silhouette"])
+    assert np.isnan(got["calinski_harabasz"]) and np.isnan(got["davies_bouldin"])
+    assert len(problems) == 2
+
+
+FITS = [[k, init, s] for k in (2, 3, 4) for init in ("k-means++", "random", "pca") for s in (0, 1)]
+
+
+def test_results_do_not_depend_on_grouping(iris, tmp_path):
+    X, y = iris
+    whole = run_fits(X, y, FITS, SETTINGS, "iris", FitCache(None))
+    parts = [run_fits(X, y, FITS[i::4], SETTINGS, "iris", FitCache(None)) for i in range(4)]
+    rows = {(r["k"], r["init"], r["seed"]): r for p in parts for r in p.rows}
+    for r in whole.rows:
+        other = rows[(r["k"], r["init"], r["seed"])]
+        for key, value in r.items():
+            if key not in ("fit_seconds", "score_seconds"):
+                assert other[key] == value or (np.isnan(value) and np.isnan(other[key])), key
+
+
+def test_cache_serves_identical_rows_and_only_new_fits_are_computed(iris, tmp_path):
+    X, y = iris
+    cache = FitCache(tmp_path / "cache")
+    first = run_fits(X, y, FITS[:6], SETTINGS, "iris", cache)
+    assert (first.computed, first.cached) == (6, 0)
+    second = run_fits(X, y, FITS[:9], SETTINGS, "iris", cache)
+    assert (second.computed, second.cached) == (3, 6)
+    assert second.rows[:6] == first.rows  # fit_seconds included: served, not recomputed
+    for key in first.labels:
+        assert np.array_equal(first.labels[key], second.labels[key])
+        assert np.array_equal(first.centers[key], second.centers[key])
+
+
+def test_cache_key_covers_everything_that_changes_a_fit(iris, tmp_path):
+    X, y = iris
+    cache = FitCache(tmp_path / "cache")
+    run_fits(X, y, FITS[:2], SETTINGS, "iris", cache)
+    # other settings, other data or other labels: nothing is served from the cache
+    for settings, data, labels in (
+        ({**SETTINGS, "max_iter": 5}, X, y),
+        ({**SETTINGS, "n_init": 2}, X, y),
+        ({**SETTINGS, "silhouette_sample_size": 50}, X, y),
+        (SETTINGS, X * 2, y),
+        (SETTINGS, X, None),
+    ):
+        again = run_fits(data, labels, FITS[:2], settings, "iris", FitCache(tmp_path / "c2"))
+        assert again.cached == 0
+        assert run_fits(data, labels, FITS[:2], settings, "iris", cache).cached == 0
+
+
+def test_damaged_cache_entries_are_recomputed(iris, tmp_path):
+    X, y = iris
+    cache = FitCache(tmp_path / "cache")
+    first = run_fits(X, y, FITS[:3], SETTINGS, "iris", cache)
+    entries = sorted((tmp_path / "cache").rglob("*.npz"))
+    assert len(entries) == 3
+    entries[0].write_bytes(entries[0].read_bytes()[:40])  # truncated, as by a crash
+    again = run_fits(X, y, FITS[:3], SETTINGS, "iris", cache)
+    assert (again.computed, again.cached) == (1, 2)
+    assert [r["inertia"] for r in again.rows] == [r["inertia"] for r in first.rows]
+
+
+def test_injected_failure(iris):
+    X, y = iris
+    with pytest.raises(RuntimeError, match="injected failure"):
+        run_fits(X, y, FITS[:3], SETTINGS, "iris", FitCache(None), fail_on="iris:2:k-means++:1")
+
+
+def test_label_scores_match_sklearn():
+    rng = np.random.RandomState(3)
+    cases = [
+        (rng.randint(0, 4, 500), rng.randint(0, 6, 500)),
+        (rng.randint(0, 3, 200), np.zeros(200, int)),  # one cluster
+        (np.zeros(50, int), np.zeros(50, int)),  # one class, one cluster
+        (np.r_[np.zeros(25, int), np.ones(25, int)], np.r_[np.zeros(25, int), np.ones(25, int)]),
+        (np.array(list("abcab" * 20)), rng.randint(0, 9, 100) * 3),  # strings, gaps in codes
+    ]
+    for truth, pred in cases:
+        got = scores.label_scores(scores.encode(truth), scores.encode(pred))
+        h, c, v = metrics.homogeneity_completeness_v_measure(truth, pred)
+        expected = {
+            "homogeneity": h,
+            "completeness": c,
+            "v_measure": v,
+            "ari": metrics.adjusted_rand_score(truth, pred),
+            "ami": metrics.adjusted_mutual_info_score(truth, pred),
+        }
+        for key, value in expected.items():
+            # AMI near 0 is a difference of two nearly equal numbers: compare absolutely there
+            assert got[key] == pytest.approx(value, rel=1e-12, abs=1e-12), key
+
+
+def test_encode():
+    codes, counts = scores.encode(np.array([5, 2, 5, 9]))
+    assert codes.tolist() == [1, 0, 1, 2] and counts.tolist() == [1, 2, 1]
+    codes, counts = scores.encode(np.array(["b", "a", "b"]))
+    assert codes.tolist() == [1, 0, 1] and counts.tolist() == [1, 2]
+
+
+def test_expected_mutual_information_matches_sklearn():
+    from sklearn.metrics.cluster._expected_mutual_info_fast import (
+        expected_mutual_information as sklearn_emi,
+    )
+
+    rng = np.random.RandomState(0)
+    for n, nc, nk in [(20, 2, 3), (500, 4, 6), (1797, 10, 20), (60_000, 12, 16)]:
+        table = np.bincount(
+            rng.randint(0, nc, n) * nk + rng.randint(0, nk, n), minlength=nc * nk
+        ).reshape(nc, nk)
+        assert scores.expected_mutual_information(table, n) == pytest.approx(
+            sklearn_emi(table, n), rel=1e-10
+        )
+
+
+def test_numpy_silhouette_samples_and_distances_match_sklearn():
+    """The plotting jobs' scikit-learn-free silhouette agrees with scikit-learn's."""
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(300, 7))
+    X[:5] = X[0]  # duplicate points: distance 0 off the diagonal
+    labels = rng.integers(0, 5, 300)
+    np.testing.assert_allclose(
+        scores.euclidean_distances(X), metrics.pairwise_distances(X), rtol=0, atol=1e-12
+    )
+    ours = scores.silhouette_samples_precomputed(scores.euclidean_distances(X), labels)
+    np.testing.assert_allclose(ours, metrics.silhouette_samples(X, labels), atol=1e-12)

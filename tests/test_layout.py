@@ -1,0 +1,152 @@
+"""The package follows the DAG: no import cycles, and no import from a later stage into an
+earlier one (read from the source with ``ast``, lazy imports inside functions included)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "workflow" / "kmeans_sweep"
+#: stage of each top-level part of the package; runtime is beside the pipeline (see below)
+STAGES = {
+    "io": 0, "definitions": 0,
+    "data": 1, "fit": 2, "tables": 3, "choose": 4, "plots": 5,
+    "config": 6, "steps": 6,
+}
+SIDE = "runtime"  # imports only stage 0; only stage 6 may import it
+
+
+def module_name(path: Path, root: Path = PACKAGE) -> str:
+    parts = path.relative_to(root.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_of(path: Path, root: Path = PACKAGE) -> set[str]:
+    """Every kmeans_sweep module that ``path`` imports, anywhere in the file."""
+    name = module_name(path, root)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.startswith(root.name)}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                target = ".".join([*base, *([node.module] if node.module else [])])
+            elif node.module and node.module.startswith(root.name):
+                target = node.module
+            else:
+                continue
+            for alias in node.names:  # `from pkg import module` imports the module
+                sub = f"{target}.{alias.name}"
+                found.add(sub if (root.parent / (sub.replace(".", "/") + ".py")).exists()
+                          else target)
+    return found - {name}
+
+
+def graph(root: Path = PACKAGE) -> dict[str, set[str]]:
+    return {module_name(p, root): imports_of(p, root) for p in sorted(root.rglob("*.py"))}
+
+
+def part(module: str) -> str:
+    """The top-level part of the package a module belongs to ('' for the package itself)."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def upward_imports(g: dict[str, set[str]]) -> list[str]:
+    bad = []
+    for mod, targets in g.items():
+        for target in targets:
+            a, b = part(mod), part(target)
+            if "" in (a, b) or a == b:
+                continue
+            if a == SIDE:
+                ok = STAGES.get(b) == 0
+            elif b == SIDE:
+                ok = STAGES.get(a) == 6
+            else:
+                ok = STAGES[b] <= STAGES[a]
+            if not ok:
+                bad.append(f"{mod} imports {target}")
+    return bad
+
+
+def cycles(g: dict[str, set[str]]) -> list[list[str]]:
+    """Every strongly connected component of more than one module (Tarjan)."""
+    index, low, stack, on, out = {}, {}, [], set(), []
+
+    def visit(v):
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on.add(v)
+        for w in g.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                out.append(sorted(comp))
+
+    for v in sorted(g):
+        if v not in index:
+            visit(v)
+    return out
+
+
+def test_every_part_of_the_package_has_a_stage():
+    parts = {part(m) for m in graph()} - {""}
+    assert parts <= set(STAGES) | {SIDE}, parts - set(STAGES) - {SIDE}
+
+
+def test_no_import_cycles():
+    assert cycles(graph()) == []
+
+
+def test_no_import_from_a_later_stage():
+    assert upward_imports(graph()) == []
+
+
+def test_every_subpackage_says_what_it_holds():
+    for init in PACKAGE.glob("*/__init__.py"):
+        doc = ast.get_docstring(ast.parse(init.read_text()))
+        assert doc and "Imports" in doc, f"{init} needs a docstring saying what it may import"
+
+
+@pytest.fixture
+def toy(tmp_path) -> Path:
+    root = tmp_path / "kmeans_sweep"
+    for sub in ("data", "fit", "runtime"):
+        (root / sub).mkdir(parents=True)
+        (root / sub / "__init__.py").write_text("")
+    (root / "__init__.py").write_text("")
+    (root / "io.py").write_text("")
+    return root
+
+
+def test_the_checks_fail_on_an_upward_import_and_a_cycle(toy):
+    (toy / "data" / "load.py").write_text("from ..fit import cache\n")
+    (toy / "fit" / "cache.py").write_text("def f():\n    from ..data.load import x\n")
+    g = graph(toy)
+    assert g["kmeans_sweep.data.load"] == {"kmeans_sweep.fit.cache"}
+    assert upward_imports(g) == ["kmeans_sweep.data.load imports kmeans_sweep.fit.cache"]
+    assert cycles(g) == [["kmeans_sweep.data.load", "kmeans_sweep.fit.cache"]]
+
+
+def test_the_side_adapters_may_not_reach_into_the_pipeline(toy):
+    (toy / "runtime" / "ctrl_c.py").write_text("from ..data import load\nfrom .. import io\n")
+    (toy / "data" / "load.py").write_text("")
+    bad = upward_imports(graph(toy))
+    assert bad == ["kmeans_sweep.runtime.ctrl_c imports kmeans_sweep.data.load"]

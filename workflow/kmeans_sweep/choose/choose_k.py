@@ -1,0 +1,412 @@
+"""Choosing k: every criterion's pick in one table, and the combined vote.
+
+Pure functions, no Snakemake. Inputs follow the sweep contracts:
+
+- ``fits``: one row per KMeans fit (``dataset, k, init, seed, inertia,
+  silhouette, calinski_harabasz, davies_bouldin, ...``, optionally the
+  label-based ``ari`` etc.);
+- ``labels``: ``{(k, init, seed): 1-D int array}``;
+- ``X``: the prepared float data matrix.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+
+from ..definitions import RULES
+from .knee import kneedle
+from .stability import stability_by_k, stability_pick
+
+__all__ = [
+    "CHOICE_COLUMNS",
+    "CLEAR_MIN_AGREEMENT",
+    "CLEAR_MIN_SILHOUETTE",
+    "CLEAR_MIN_STABILITY",
+    "CRITERIA",
+    "FIT_METRICS",
+    "LABEL_FREE_CRITERIA",
+    "candidates",
+    "choose_k",
+    "criteria_by_k",
+    "edge_advice",
+    "gap_pick",
+]
+
+#: Label-free criteria, in the order of the output table; they vote on k.
+LABEL_FREE_CRITERIA: tuple[str, ...] = (
+    "elbow",
+    "silhouette",
+    "calinski_harabasz",
+    "davies_bouldin",
+    "gap",
+    "stability",
+)
+#: All criterion rows ``choose_k`` can emit (``ari_with_labels`` only with labels).
+CRITERIA: tuple[str, ...] = (*LABEL_FREE_CRITERIA, "ari_with_labels", "recommended")
+
+#: "clear" needs a strict majority: agreeing fraction > this ...
+CLEAR_MIN_AGREEMENT = 0.5
+#: ... and a mean pairwise ARI at the recommended k >= this ...
+CLEAR_MIN_STABILITY = 0.8
+#: ... and a best-fit silhouette at the recommended k >= this (Kaufman & Rousseeuw:
+#: <= 0.25 means "no substantial structure has been found").
+CLEAR_MIN_SILHOUETTE = 0.25
+
+
+
+def gap_pick(gap_df: pd.DataFrame) -> int | None:
+    """Smallest k with Gap(k) >= Gap(k+1) - s(k+1), comparing consecutive rows
+    of the table sorted by k; rows with a NaN gap or sk are skipped. None when
+    no k qualifies (including tables with fewer than two usable rows)."""
+    if gap_df is None or len(gap_df) == 0:
+        return None
+    df = gap_df[["k", "gap", "sk"]].dropna().sort_values("k")
+    ks = df["k"].to_numpy()
+    gap = df["gap"].to_numpy(dtype=float)
+    sk = df["sk"].to_numpy(dtype=float)
+    for i in range(len(df) - 1):
+        if gap[i] >= gap[i + 1] - sk[i + 1]:
+            return int(ks[i])
+    return None
+
+
+# --------------------------------------------------------------------------- #
+# choose_k
+# --------------------------------------------------------------------------- #
+FIT_METRICS: tuple[str, ...] = (
+    "inertia",
+    "silhouette",
+    "calinski_harabasz",
+    "davies_bouldin",
+    "ari",
+)
+
+
+def criteria_by_k(fits: pd.DataFrame) -> pd.DataFrame:
+    """Per-k summary of the fit metrics used by :func:`choose_k`.
+
+    For each metric ``m`` in :data:`FIT_METRICS` present in ``fits``: ``m`` is
+    the value of the best fit at k (lowest inertia among the fits where ``m`` is
+    defined; what ``KMeans(n_init=<all restarts>)`` would return), ``m_mean`` /
+    ``m_std`` (ddof=0) / ``m_n`` summarise every fit at k (all inits and seeds),
+    NaNs ignored. Also ``n_fits``, ``best_init`` and ``best_seed``.
+    """
+    f = fits[pd.notna(fits["k"])].copy()
+    f["k"] = f["k"].astype(int)
+    f["_inertia"] = pd.to_numeric(f.get("inertia"), errors="coerce") if "inertia" in f else np.nan
+    f = f.sort_values(["k", "_inertia"], na_position="last", kind="stable")
+    g = f.groupby("k", sort=True)
+    out = pd.DataFrame({"k": sorted(f["k"].unique())})
+    out["n_fits"] = g.size().to_numpy()
+    first = g.head(1).set_index("k")
+    for col in ("init", "seed"):
+        out[f"best_{col}"] = first[col].reindex(out["k"]).to_numpy() if col in f else None
+    for m in FIT_METRICS:
+        if m not in f.columns:
+            continue
+        vals = pd.to_numeric(f[m], errors="coerce").astype(float)
+        gm = vals.groupby(f["k"])
+        defined = f.loc[vals.notna(), ["k"]].assign(v=vals[vals.notna()])
+        best = defined.groupby("k")["v"].first()  # already sorted by inertia
+        out[m] = best.reindex(out["k"]).to_numpy(dtype=float)
+        out[f"{m}_mean"] = gm.mean().reindex(out["k"]).to_numpy(dtype=float)
+        out[f"{m}_std"] = gm.std(ddof=0).reindex(out["k"]).to_numpy(dtype=float)
+        out[f"{m}_n"] = gm.count().reindex(out["k"]).to_numpy(dtype=int)
+    return out
+
+
+def _row(criterion: str, k: int | None, note: str, uses_labels: bool = False) -> dict:
+    return {
+        "criterion": criterion,
+        "k": None if k is None else int(k),
+        "rule": RULES[criterion],
+        "uses_labels": uses_labels,
+        "note": note,
+    }
+
+
+def _elbow_row(fits: pd.DataFrame, by_k: pd.DataFrame) -> dict:
+    if "inertia" not in by_k:
+        return _row("elbow", None, "no inertia column")
+    curve = by_k[["k", "inertia"]].dropna()
+    # Per-run knees: one inertia curve per (init, seed).
+    run_knees = []
+    n_runs = 0
+    for _, g in fits.groupby(["init", "seed"]):
+        n_runs += 1
+        kk = kneedle(g["k"].astype(float), pd.to_numeric(g["inertia"], errors="coerce"))
+        if kk is not None:
+            run_knees.append(int(kk))
+    if len(curve) < 3:
+        return _row(
+            "elbow", None, f"Kneedle needs >= 3 k values with an inertia, have {len(curve)}"
+        )
+    knee = kneedle(curve["k"], curve["inertia"], curve="convex", direction="decreasing")
+    if knee is None:
+        return _row("elbow", None, "Kneedle found no knee in the best-fit inertia curve")
+    knee = int(knee)
+    agree = sum(1 for v in run_knees if v == knee)
+    return _row(
+        "elbow",
+        knee,
+        f"{agree} of {n_runs} single (init, seed) inertia curves also have their knee at k={knee}",
+    )
+
+
+def _extreme_row(by_k: pd.DataFrame, col: str, maximize: bool) -> dict:
+    if col not in by_k or by_k[col].isna().all():
+        return _row(col, None, "undefined at every k")
+    best = by_k.loc[by_k[col].idxmax() if maximize else by_k[col].idxmin()]
+    return _row(
+        col,
+        int(best["k"]),
+        f"mean over the {int(best[f'{col}_n'])} fits at this k: {best[f'{col}_mean']:.4g}",
+    )
+
+
+def _gap_row(gap: pd.DataFrame | None) -> dict:
+    if gap is None or len(gap) == 0:
+        return _row("gap", None, "gap statistic not computed")
+    k = gap_pick(gap)
+    if k is None:
+        return _row("gap", None, "no k has Gap(k) >= Gap(k+1) - s(k+1) in the swept range")
+    return _row("gap", k, "")
+
+
+def _stability_row(per_k: pd.DataFrame) -> dict:
+    k = stability_pick(per_k)
+    if k is None:
+        return _row("stability", None, "not computed (needs >= 2 seeds per (k, init))")
+    r = per_k.loc[per_k["k"] == k].iloc[0]
+    best = per_k.loc[per_k["stability_mean"].idxmax()]
+    return _row(
+        "stability",
+        k,
+        f"most stable init here: {r['init']}; highest stability "
+        f"{best['stability_mean']:.3f} at k={int(best['k'])}",
+    )
+
+
+def _labels_row(by_k: pd.DataFrame) -> dict | None:
+    if "ari" not in by_k or by_k["ari"].isna().all():
+        return None
+    best = by_k.loc[by_k["ari"].idxmax()]
+    return _row(
+        "ari_with_labels",
+        int(best["k"]),
+        f"uses the true labels; mean over the fits at this k: {best['ari_mean']:.3f}",
+        uses_labels=True,
+    )
+
+
+#: Columns of the choose_k table; every value column means the same in every row: the value
+#: at that row's k (the best fit's score, the gap statistic, the seed stability).
+CHOICE_COLUMNS: tuple[str, ...] = (
+    "criterion",
+    "k",
+    "rule",
+    "uses_labels",
+    "criteria_agreeing",
+    "confidence",
+    "fit_init",
+    "fit_seed",
+    "inertia_best_fit",
+    "silhouette_best_fit",
+    "calinski_harabasz_best_fit",
+    "davies_bouldin_best_fit",
+    "ari_with_labels_best_fit",
+    "gap",
+    "gap_sk",
+    "seed_stability_ari",
+    "note",
+)
+
+
+VALUE_COLUMNS: tuple[str, ...] = CHOICE_COLUMNS[CHOICE_COLUMNS.index("inertia_best_fit") : -1]
+
+
+def _values_at(k, by_k: pd.DataFrame, gap: pd.DataFrame | None, per_k_stab) -> dict:
+    """The value columns of one row: everything known at k."""
+    out = dict.fromkeys(VALUE_COLUMNS, np.nan)
+    out["fit_init"], out["fit_seed"] = None, None
+    if k is None:
+        return out
+    hit = by_k[by_k["k"] == k]
+    if len(hit):
+        r = hit.iloc[0]
+        out["fit_init"] = None if pd.isna(r.get("best_init")) else str(r["best_init"])
+        out["fit_seed"] = None if pd.isna(r.get("best_seed")) else int(r["best_seed"])
+        for m in ("inertia", "silhouette", "calinski_harabasz", "davies_bouldin"):
+            out[f"{m}_best_fit"] = float(r[m]) if m in r else np.nan
+        out["ari_with_labels_best_fit"] = float(r["ari"]) if "ari" in r else np.nan
+    if gap is not None and len(gap):
+        g = gap[gap["k"] == k]
+        if len(g):
+            out["gap"], out["gap_sk"] = float(g["gap"].iloc[0]), float(g["sk"].iloc[0])
+    s = per_k_stab[per_k_stab["k"] == k]
+    if len(s):
+        out["seed_stability_ari"] = float(s["stability_mean"].iloc[0])
+    return out
+
+
+def _recommend(votes: dict, ks_swept: list[int], stab_of: dict) -> tuple[int | None, list[str]]:
+    """Majority vote; ties by higher stability, then smaller k. Returns (k, agreeing criteria)."""
+    counts = Counter(k for k in votes.values() if k is not None)
+
+    def stab_key(k: int) -> float:
+        s = stab_of.get(k, np.nan)
+        return float(s) if np.isfinite(s) else -np.inf
+
+    if counts:
+        rec = min(counts, key=lambda k: (-counts[k], -stab_key(k), k))
+        return rec, [c for c, k in votes.items() if k == rec]
+    if ks_swept:
+        return min(ks_swept, key=lambda k: (-stab_key(k), k)), []
+    return None, []
+
+
+def candidates(choice: pd.DataFrame) -> list[int]:
+    """Every k some label-free criterion picks, the recommended first, then by votes
+    (the recommendation's own order: more criteria, then higher stability, then smaller k)."""
+    rows = choice[choice["criterion"].isin(LABEL_FREE_CRITERIA) & choice["k"].notna()]
+    stab = rows.groupby("k")["seed_stability_ari"].first().fillna(-np.inf)
+    votes = rows.groupby("k").size()
+    order = sorted(votes.index, key=lambda k: (-votes[k], -stab[k], k))
+    rec = choice.loc[choice["criterion"] == "recommended", "k"]
+    if len(rec) and pd.notna(rec.iloc[0]):
+        r = int(rec.iloc[0])
+        order = [r] + [k for k in order if k != r]
+    return [int(k) for k in order]
+
+
+def choose_k(
+    fits: pd.DataFrame,
+    gap: pd.DataFrame | None,
+    stability: pd.DataFrame | None,
+) -> pd.DataFrame:
+    """One row per criterion plus a ``recommended`` row; columns :data:`CHOICE_COLUMNS`.
+
+    ``k`` is nullable Int64 (<NA> when a criterion cannot pick). Every value column holds the
+    value at the row's k, whatever the criterion: ``*_best_fit`` the best fit's score (lowest
+    inertia over every init and seed; see :func:`criteria_by_k`), ``gap``/``gap_sk`` the gap
+    statistic, ``seed_stability_ari`` the mean pairwise ARI between seeds of the most stable
+    informative init. ``fit_init``/``fit_seed`` name that best fit (the fit the pictures show
+    for that k). ``criteria_agreeing`` counts the label-free criteria that pick the row's k.
+
+    Aggregation over inits and seeds: a criterion is scored on the best fit at each k, i.e.
+    the sweep's single-restart fits are treated as restarts of one KMeans. Averaging instead
+    lets n_init=1 fits stuck in local minima (common for ``init="random"``) decide k.
+    Criteria (their rules are :data:`definitions.RULES`): ``elbow`` (Kneedle on the best-fit
+    inertia curve), ``silhouette`` and ``calinski_harabasz`` (max), ``davies_bouldin`` (min),
+    ``gap`` (:func:`gap_pick`), ``stability`` and, when there is an ``ari`` column with
+    values, ``ari_with_labels`` (informative only, never votes).
+
+    Stability rule: per k take the most reproducible init (max mean pairwise ARI; inits that
+    are seed-invariant at every k, such as a deterministic PCA init, are ignored since they
+    always score 1), then pick the *largest* k whose value is within ``STABILITY_TOLERANCE``
+    (0.05) of the best k. KMeans is reproducible up to the true number of well-separated
+    groups and not beyond (splitting a group is arbitrary), so "largest still-stable k" finds
+    it, where "most stable k" is biased towards small k.
+
+    Recommendation: majority vote of the six label-free criteria; ties broken by higher
+    stability, then smaller k. ``confidence`` is "clear" only if a strict majority agrees
+    (> ``CLEAR_MIN_AGREEMENT`` of six: a 3-3 split is not clear), the stability at the
+    recommended k is >= ``CLEAR_MIN_STABILITY`` (0.8, ARI's usual "good agreement" level),
+    the best-fit silhouette there is >= ``CLEAR_MIN_SILHOUETTE`` (0.25, Kaufman & Rousseeuw's
+    "no substantial structure" bound), more than one k was swept and the recommended k is not
+    the largest one swept (the curves may go on improving beyond it); otherwise "uncertain".
+    """
+    if len(fits) == 0 or "k" not in fits:
+        by_k = pd.DataFrame({"k": []})
+        fits = pd.DataFrame({"k": [], "init": [], "seed": [], "inertia": []})
+    else:
+        fits = fits[pd.notna(fits["k"])].copy()
+        fits["k"] = fits["k"].astype(int)
+        for col in ("init", "seed"):
+            if col not in fits.columns:
+                fits[col] = 0
+        by_k = criteria_by_k(fits) if len(fits) else pd.DataFrame({"k": []})
+    ks_swept = sorted(int(k) for k in by_k["k"])
+    per_k_stab = stability_by_k(stability)
+    stab_of = dict(
+        zip(per_k_stab["k"].astype(int), per_k_stab["stability_mean"].astype(float), strict=True)
+    )
+    rows = [
+        _elbow_row(fits, by_k),
+        _extreme_row(by_k, "silhouette", True),
+        _extreme_row(by_k, "calinski_harabasz", True),
+        _extreme_row(by_k, "davies_bouldin", False),
+        _gap_row(gap),
+        _stability_row(per_k_stab),
+    ]
+    labels_row = _labels_row(by_k)
+    if labels_row is not None:
+        rows.append(labels_row)
+    votes = {r["criterion"]: r["k"] for r in rows if r["criterion"] in LABEL_FREE_CRITERIA}
+    rec, agree = _recommend(votes, ks_swept, stab_of)
+    rows.append(_row("recommended", rec, ""))
+    for r in rows:
+        r.update(_values_at(r["k"], by_k, gap, per_k_stab))
+        r["criteria_agreeing"] = sum(1 for k in votes.values() if k is not None and k == r["k"])
+        r["confidence"] = ""
+    rec_row = rows[-1]
+    clear, reasons = _confidence(rec, agree, ks_swept, rec_row)
+    rec_row["confidence"] = "clear" if clear else "uncertain"
+    rec_row["note"] = "; ".join(reasons)
+    out = pd.DataFrame(rows, columns=list(CHOICE_COLUMNS))
+    out["k"] = out["k"].astype("Int64")
+    out["fit_seed"] = out["fit_seed"].astype("Int64")
+    out["criteria_agreeing"] = out["criteria_agreeing"].astype(int)
+    out["uses_labels"] = out["uses_labels"].astype(bool)
+    if "ari" not in fits or fits["ari"].isna().all():
+        out = out.drop(columns="ari_with_labels_best_fit")
+    return out
+
+
+def edge_advice(k: int, swept: list[int]) -> str:
+    """Advice to widen the sweep when a recommended k sits at an end of the swept range."""
+    if len(swept) < 2:
+        return ""
+    if k == max(swept):
+        return f"k={k} is the largest k swept: widen the sweep (sweep.k) beyond {k}"
+    if k == min(swept) and k > 2:
+        return f"k={k} is the smallest k swept: widen the sweep (sweep.k) below {k}"
+    return ""
+
+
+def _confidence(rec, agree, ks_swept, rec_row) -> tuple[bool, list[str]]:
+    """Whether the recommendation is clear, and the reasons, each a short clause."""
+    n = len(LABEL_FREE_CRITERIA)
+    if rec is None:
+        return False, ["no fits"]
+    if agree:
+        reasons = [f"{len(agree)} of {n} criteria pick k={rec} ({', '.join(agree)})"]
+    else:
+        reasons = [f"no criterion could pick a k; fell back to the most stable k={rec}"]
+    stab = rec_row["seed_stability_ari"]
+    sil = rec_row["silhouette_best_fit"]
+    if np.isfinite(stab):
+        word = "agree" if stab >= CLEAR_MIN_STABILITY else "only partly agree"
+        reasons.append(f"seeds {word} (mean pairwise ARI {stab:.2f})")
+    else:
+        reasons.append("stability unknown")
+    if np.isfinite(sil) and sil < CLEAR_MIN_SILHOUETTE:
+        reasons.append(f"silhouette {sil:.2f} < {CLEAR_MIN_SILHOUETTE:g} (weak structure)")
+    if len(ks_swept) == 1:
+        reasons.append("only one k was swept")
+    at_edge = len(ks_swept) > 1 and rec == max(ks_swept)
+    if edge_advice(rec, ks_swept):
+        reasons.append(edge_advice(rec, ks_swept))
+    clear = (
+        len(ks_swept) > 1
+        and len(agree) / n > CLEAR_MIN_AGREEMENT
+        and np.isfinite(stab)
+        and stab >= CLEAR_MIN_STABILITY
+        and np.isfinite(sil)
+        and sil >= CLEAR_MIN_SILHOUETTE
+        and not at_edge
+    )
+    return bool(clear), reasons
