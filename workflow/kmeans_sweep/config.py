@@ -163,7 +163,16 @@ def check_config(config: dict) -> dict[str, DatasetInfo]:
                 )
         infos[name] = info
     _check_algorithms(sweep)
+    _check_resampling(config.get("resampling", {}))
     return infos
+
+
+def _check_resampling(res: dict) -> None:
+    low, high = res.get("pac_window", (0.1, 0.9))
+    if not low < high:
+        raise ConfigError(
+            f"resampling.pac_window: [{low}, {high}] is not a window; give [x1, x2] with x1 < x2"
+        )
 
 
 def _check_algorithms(sweep: dict) -> None:
@@ -191,6 +200,26 @@ def fit_settings(config: dict) -> dict:
     if "minibatch" in sweep.get("algorithm", ()):  # only then: other sweeps' params unchanged
         settings["batch_size"] = sweep["batch_size"]
     return settings
+
+
+def resampling_settings(config: dict) -> dict:
+    """What the resampling evidence depends on: its own keys, and the sweep's first init and
+    first algorithm (the first pair the algorithm supports) with its n_init and max_iter."""
+    from .fit.algorithms import supports
+
+    sweep, res = config["sweep"], config["resampling"]
+    algorithms = sweep.get("algorithm", ["lloyd"])
+    init, algorithm = next(
+        (i, a) for a in algorithms for i in sweep["init"] if supports(a, i)
+    )
+    return {
+        **{key: res[key] for key in sorted(res)},
+        "init": init,
+        "algorithm": algorithm,
+        "n_init": sweep["n_init"],
+        "max_iter": sweep["max_iter"],
+        "batch_size": sweep["batch_size"],
+    }
 
 
 def is_labelled(spec: dict) -> bool:

@@ -69,40 +69,50 @@ def fit_chunk(
     out_centers,
     gap=None,
     out_gap=None,
+    resample=None,
+    out_resample=None,
     job_name="fit job",
     fail_on=None,
 ):
-    """Run one job's fits and gap statistic items (each from the cache when known) and write
-    rows, labels, centres and the items' log W.
+    """Run one job's fits, gap statistic items and resampling items (each from the cache when
+    known) and write rows, labels, centres, the gap items' log W and the resampling results.
 
     The log shows progress while it runs and, at the end, the job's estimated work (the cost
     model, see cost.py) beside what it really took, so the estimate's error stays visible.
-    ``gap``: {"items": [(k, b), ...], "sample_size", "n_init", "max_iter"} (gap.py).
+    ``gap``: {"items": [(k, b), ...], "sample_size", "n_init", "max_iter"} (gap.py);
+    ``resample``: {"items": [...], **settings} (resample_items.py, config.resampling_settings).
     """
     import pandas as pd
 
     from .data.load import data_hash
     from .fit.cache import FitCache
+    from .fit.resample_runner import run_resample_items, write_results
     from .fit.runner import run_fits, run_gap_items
 
     start = time.perf_counter()
     X, y = io.load_prepared(X_path, y_path)
     gap = gap or {"items": []}
-    units, spu, progress = _job_estimate(X, y, fits, settings, gap, cache_dir, job_name)
+    resample = resample or {"items": []}
+    units, spu, progress = _job_estimate(X, y, fits, settings, gap, resample, cache_dir, job_name)
     cache, digest = FitCache(cache_dir), data_hash(X, y)
     result = run_fits(
         X, y, fits, settings, dataset, cache, fail_on=fail_on, progress=progress, digest=digest
     )
     gap_cache = FitCache(Path(cache_dir) / "gap" if cache_dir else None)  # beside the fits
     gap_result = run_gap_items(X, gap["items"], gap, digest, gap_cache)
+    res_cache = FitCache(Path(cache_dir) / "resample" if cache_dir else None)
+    res_result = run_resample_items(X, resample["items"], resample, digest, res_cache)
+    if out_resample is not None:
+        write_results(res_result.values, out_resample)
     io.write_labels(result.labels, out_labels)
     io.write_centers(result.centers, out_centers)
     io.write_parquet(pd.DataFrame(result.rows), out_fits)
     if out_gap is not None:
         rows = [{"k": k, "b": b, "log_w": v} for (k, b), v in sorted(gap_result.values.items())]
         io.write_parquet(pd.DataFrame(rows, columns=["k", "b", "log_w"]), out_gap)
-    work = result.fit_seconds + result.score_seconds + gap_result.seconds
-    if result.computed == len(fits) and gap_result.computed == len(gap["items"]):
+    work = result.fit_seconds + result.score_seconds + gap_result.seconds + res_result.seconds
+    all_new = result.computed == len(fits) and gap_result.computed == len(gap["items"])
+    if all_new and res_result.computed == len(resample["items"]):
         cost.record(cache_dir, units, work)
         log.info(
             "%s: estimated %.2f s, took %.2f s of fitting and scoring (estimate/actual %.2f)",
@@ -122,33 +132,42 @@ def fit_chunk(
         result.fit_seconds,
         result.score_seconds,
     )
-    if gap["items"]:
-        log.info(
-            "%s: %d gap statistic fits (%d new, %d from the cache) in %.2f s",
-            dataset,
-            len(gap["items"]),
-            gap_result.computed,
-            gap_result.cached,
-            gap_result.seconds,
-        )
+    for what, items, done in (
+        ("gap statistic", gap["items"], gap_result),
+        ("resampling", resample["items"], res_result),
+    ):
+        if items:
+            log.info(
+                "%s: %d %s fits (%d new, %d from the cache) in %.2f s",
+                dataset,
+                len(items),
+                what,
+                done.computed,
+                done.cached,
+                done.seconds,
+            )
     return result
 
 
-def _job_estimate(X, y, fits, settings, gap, cache_dir, job_name):
+def _job_estimate(X, y, fits, settings, gap, resample, cache_dir, job_name):
     """(estimated units, seconds per unit, a Progress over the fits) of one fit job; logged."""
+    from .fit.resample_items import as_tuple
     from .fit.runner import Progress
 
     n, d = X.shape
     units = cost.fit_costs(n, d, fits, settings, y is not None)
     units[0:1] += cost.job_units(n, d, settings["silhouette_sample_size"])
     gap_units = float(cost.gap_costs(n, d, gap["items"], gap).sum()) if gap["items"] else 0.0
+    res_items = [as_tuple(i) for i in resample["items"]]
+    res_units = float(cost.resample_costs(n, d, res_items, resample).sum()) if res_items else 0.0
     spu, source = cost.seconds_per_unit(cache_dir)
-    total = float(units.sum()) + gap_units
+    total = float(units.sum()) + gap_units + res_units
     log.info(
-        "%s: %d fits and %d gap statistic fits, estimated %.2f s of work (%s)",
+        "%s: %d fits, %d gap statistic fits and %d resampling fits, estimated %.2f s of work (%s)",
         job_name,
         len(fits),
         len(gap["items"]),
+        len(res_items),
         total * spu,
         source,
     )
@@ -171,9 +190,11 @@ def aggregate_fits(
     gap_ks=(),
     gap_references=0,
     out_gap=None,
+    keep_paths=(),
 ):
     """Combine the fit jobs' rows, labels and centres; summarise; assemble the gap statistic
-    table from the jobs' gap fits; drop other plans' files.
+    table from the jobs' gap fits; drop other plans' files (``keep_paths``: this plan's files
+    that other steps read, the resampling results).
 
     fits.parquet and summary.parquet at full precision; summary.csv rounded for people."""
     import pandas as pd
@@ -196,7 +217,8 @@ def aggregate_fits(
                 values[(int(k), int(b))] = float(v)
         io.write_parquet(gap_table(values, gap_ks, gap_references), out_gap)
     stale = io.remove_other_files(
-        Path(chunk_paths[0]).parent, [*chunk_paths, *label_paths, *center_paths, *gap_paths]
+        Path(chunk_paths[0]).parent,
+        [*chunk_paths, *label_paths, *center_paths, *gap_paths, *keep_paths],
     )
     log.info(
         "%d fits, %d (k, init, algorithm) groups; removed %d files of an earlier job plan",

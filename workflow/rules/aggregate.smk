@@ -8,6 +8,7 @@ rule aggregate_fits:
         labels=get_chunk_files("labels"),
         centers=get_chunk_files("centers"),
         gap=get_chunk_files("gap"),
+        resample=get_chunk_files("resample"),  # not read: kept when other plans' files go
     output:
         fits="results/{dataset}/fits.parquet",
         summary="results/{dataset}/summary.csv",  # in the report as summary.html (plot_sweep)

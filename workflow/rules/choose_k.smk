@@ -3,6 +3,7 @@ rule choose_k:
         fits=rules.aggregate_fits.output.fits,
         gap=rules.aggregate_fits.output.gap,
         labels=rules.aggregate_fits.output.labels,
+        resampling=get_resampling_table,
     output:
         csv="results/{dataset}/choose_k.csv",
         parquet="results/{dataset}/choose_k.parquet",

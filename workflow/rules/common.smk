@@ -12,7 +12,7 @@ from snakemake.utils import validate
 sys.path.insert(0, str(Path(workflow.current_basedir).parent))
 
 from kmeans_sweep import config as plan  # noqa: E402
-from kmeans_sweep.fit import algorithms, cost, gap  # noqa: E402
+from kmeans_sweep.fit import algorithms, cost, gap, resample_items  # noqa: E402
 from kmeans_sweep.fit import plan as plan_jobs  # noqa: E402
 from kmeans_sweep.runtime import ctrl_c, slurm_status  # noqa: E402
 
@@ -42,6 +42,9 @@ GAP_SETTINGS = {  # what a gap statistic fit depends on (gap.py); gap_references
     "n_init": SWEEP["n_init"],
     "max_iter": SWEEP["max_iter"],
 }
+# what the resampling evidence's fits depend on (resample_items.py); resamples 0: none
+RESAMPLING = plan.resampling_settings(config)
+RESAMPLING_ON = resample_items.enabled(RESAMPLING)
 # seconds per unit of estimated work, from the jobs that already ran here (cost.py)
 SECONDS_PER_UNIT, _ = cost.seconds_per_unit(config["cache_dir"])
 GRID = plan_jobs.fit_grid(SWEEP)  # every fit key (k, init, seed[, algorithm]), sorted
@@ -69,6 +72,14 @@ def gap_work(name):
     return items, cost.gap_costs(info.n_samples, info.n_features, items, GAP_SETTINGS)
 
 
+@functools.cache
+def resample_work(name):
+    """The resampling evidence's fits on one dataset, and their estimated work."""
+    info = DATASETS[name]
+    items = resample_items.resample_items(SWEEP["k"], info.n_samples, RESAMPLING)
+    return items, cost.resample_costs(info.n_samples, info.n_features, items, RESAMPLING)
+
+
 JOBS_ENVVAR = "KMEANS_SWEEP_JOBS"
 
 
@@ -90,7 +101,13 @@ def jobs_per_dataset(datasets):
     slots, target, cap = _slots(), config["target_job_seconds"], config["fits_per_job"]
     jobs = {
         name: plan_jobs.job_count(
-            grid_costs(name), slots, target, cap, SECONDS_PER_UNIT, gap_work(name)[1]
+            grid_costs(name),
+            slots,
+            target,
+            cap,
+            SECONDS_PER_UNIT,
+            gap_work(name)[1],
+            resample_work(name)[1],
         )
         for name in datasets
     }
@@ -126,9 +143,19 @@ def dataset_plan(name):
     """Which fits each of the dataset's fit jobs runs (computed once per dataset)."""
     info = DATASETS[name]
     fixed = cost.job_units(info.n_samples, info.n_features, SWEEP["silhouette_sample_size"])
-    items, costs = gap_work(name)
-    spu = SECONDS_PER_UNIT
-    return plan_jobs.make_plan(GRID, grid_costs(name), JOBS[name], fixed, spu, items, costs)
+    gap_items, gap_costs = gap_work(name)
+    res_items, res_costs = resample_work(name)
+    return plan_jobs.make_plan(
+        GRID,
+        grid_costs(name),
+        JOBS[name],
+        fixed,
+        SECONDS_PER_UNIT,
+        gap_items,
+        gap_costs,
+        res_items,
+        res_costs,
+    )
 
 
 def get_chunk_fits(wildcards):
@@ -139,6 +166,13 @@ def get_chunk_gap(wildcards):
     """The job's gap statistic fits (k, b) and what they depend on."""
     items = dataset_plan(wildcards.dataset).job_gap(int(wildcards.chunk))
     return {"items": [list(i) for i in items], **GAP_SETTINGS}
+
+
+def get_chunk_resample(wildcards):
+    """The job's resampling fits and what they depend on (resample_items.py)."""
+    items = dataset_plan(wildcards.dataset).job_resample(int(wildcards.chunk))
+    # the settings only with items: a job without any does not rerun when they change
+    return {"items": [list(i) for i in items], **RESAMPLING} if items else {"items": []}
 
 
 def get_fit_settings(wildcards):
@@ -153,12 +187,19 @@ def get_fit_runtime(wildcards, attempt):
 
 
 def get_chunk_files(kind):
-    """All fit jobs' files of one kind ("fits", "labels", "centers" or "gap") of a dataset."""
-    suffix = {"fits": "", "labels": ".labels", "centers": ".centers", "gap": ".gap"}[kind]
+    """All fit jobs' files of one kind ("fits", "labels", "centers", "gap" or "resample") of a
+    dataset."""
+    suffix = {
+        "fits": ".parquet",
+        "labels": ".labels.parquet",
+        "centers": ".centers.parquet",
+        "gap": ".gap.parquet",
+        "resample": ".resample.npz",
+    }[kind]
 
     def files(wildcards):
         n = JOBS[wildcards.dataset]
-        return [f"results/{wildcards.dataset}/fits/chunk{i}{suffix}.parquet" for i in range(n)]
+        return [f"results/{wildcards.dataset}/fits/chunk{i}{suffix}" for i in range(n)]
 
     return files
 
@@ -184,6 +225,19 @@ def get_fit_mem_mb(wildcards, attempt):
     return int((600 + 2 * data_mb + rows_mb + 2 * sil_mb) * attempt)
 
 
+def get_resampling_mem_mb(wildcards, attempt):
+    """Memory for the resampling step: one subsample's labels at a time, the pair sample's
+    counts (a few arrays of pairs), the per-row arrays, and headroom."""
+    n = DATASETS[wildcards.dataset].n_samples
+    pairs = min(RESAMPLING["pairs"], n * (n - 1) // 2)
+    return int((600 + (40 * pairs + 64 * n) / 2**20) * attempt)
+
+
+def get_resampling_table(wildcards):
+    """The resampling table choose_k reads, or nothing when resampling is off."""
+    return [f"results/{wildcards.dataset}/resampling.parquet"] if RESAMPLING_ON else []
+
+
 def get_final_outputs(wildcards):
     outputs = []
     for name in DATASETS:
@@ -202,4 +256,12 @@ def get_final_outputs(wildcards):
             f"results/{name}/comparison.csv",
             f"results/{name}/plots/comparison.png",
         ]
+        if RESAMPLING_ON:
+            outputs += [
+                f"results/{name}/resampling.parquet",
+                f"results/{name}/resampling.csv",
+                f"results/{name}/plots/resampling.png",
+                f"results/{name}/plots/cluster_stability.png",
+                f"results/{name}/plots/consensus_matrices",
+            ]
     return outputs

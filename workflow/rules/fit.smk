@@ -1,4 +1,5 @@
-# The sweep, and the gap statistic's fits on the data and its reference sets, are split into
+# The sweep, the gap statistic's fits on the data and its reference sets, and the resampling
+# evidence's fits on subsamples of the data and of its null references, are split into
 # as many balanced jobs as there are parallel slots (by each fit's estimated cost, see
 # kmeans_sweep/plan.py); every finished fit also goes to a content-addressed cache, so a
 # config edit only computes the fits that are new.
@@ -11,6 +12,7 @@ rule fit_chunk:
         labels="results/{dataset}/fits/chunk{chunk}.labels.parquet",
         centers="results/{dataset}/fits/chunk{chunk}.centers.parquet",
         gap="results/{dataset}/fits/chunk{chunk}.gap.parquet",
+        resample="results/{dataset}/fits/chunk{chunk}.resample.npz",
     log:
         "logs/{dataset}/fit_chunk{chunk}.log",
     benchmark:
@@ -24,5 +26,6 @@ rule fit_chunk:
         fits=get_chunk_fits,
         settings=get_fit_settings,
         gap=get_chunk_gap,
+        resample=get_chunk_resample,
     script:
         "../scripts/fit_chunk.py"

@@ -22,4 +22,5 @@ steps.aggregate_fits(
     gap_ks=snakemake.params.gap_ks,
     gap_references=snakemake.params.gap_references,
     out_gap=snakemake.output.gap,
+    keep_paths=list(snakemake.input.resample),
 )

@@ -11,6 +11,7 @@ steps.choose_k(
     fits_path=snakemake.input.fits,
     gap_path=snakemake.input.gap,
     label_paths=[snakemake.input.labels],
+    resampling_path=snakemake.input.resampling[0] if snakemake.input.resampling else None,
     out_csv=snakemake.output.csv,
     out_parquet=snakemake.output.parquet,
     out_html=snakemake.output.html,

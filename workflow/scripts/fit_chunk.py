@@ -1,5 +1,5 @@
-"""Run one job's share of the sweep and of the gap statistic's fits (each from the cache
-when it is already known)."""
+"""Run one job's share of the sweep, of the gap statistic's fits and of the resampling fits
+(each from the cache when it is already known)."""
 
 import os
 
@@ -21,6 +21,8 @@ steps.fit_chunk(
     out_centers=snakemake.output.centers,
     gap=snakemake.params.gap,
     out_gap=snakemake.output.gap,
+    resample=snakemake.params.resample,
+    out_resample=snakemake.output.resample,
     job_name=f"{snakemake.wildcards.dataset} fit job {int(snakemake.wildcards.chunk) + 1}",
     fail_on=os.environ.get("KMEANS_SWEEP_FAIL_ON"),  # test hook: make one fit raise
 )

@@ -26,6 +26,12 @@ ALGORITHM_CODE_HASH = hashlib.sha256(
 
 # a gap statistic item's log W depends on gap.py alone
 GAP_CODE_HASH = hashlib.sha256((_HERE / "gap.py").read_bytes()).hexdigest()[:16]
+# a resampling item's result: the fit path (algorithms.py and what it uses) and resample.py
+RESAMPLE_CODE_HASH = hashlib.sha256(
+    (ALGORITHM_CODE_HASH + (_HERE / "resample.py").read_text()).encode()
+).hexdigest()[:16]
+#: the settings a resampling item's result depends on (the counts H, B, M do not change it)
+RESAMPLE_SETTINGS = ("fraction", "seed", "init", "algorithm", "n_init", "max_iter")
 
 
 # --- cache --------------------------------------------------------------------------------
@@ -73,6 +79,19 @@ class FitCache:
             "settings": {name: gap_settings[name] for name in names},
             "versions": versions(),
             "code": GAP_CODE_HASH,
+        }
+        return hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()
+
+    def resample_key(self, data_hash: str, item: tuple, settings: dict) -> str:
+        """The key of one resampling item (resample_items.py): ("cc", b, h, k) or ("ps", m, k)."""
+        batch = ("batch_size",) if settings["algorithm"] == "minibatch" else ()
+        names = RESAMPLE_SETTINGS + batch
+        ident = {
+            "data": data_hash,
+            "resample": [item[0], *(int(v) for v in item[1:])],
+            "settings": {name: settings[name] for name in names},
+            "versions": versions(),
+            "code": RESAMPLE_CODE_HASH,
         }
         return hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()
 

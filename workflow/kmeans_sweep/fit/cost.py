@@ -126,6 +126,38 @@ def gap_costs(n: int, d: int, items, gap_settings: dict) -> np.ndarray:
     return out
 
 
+#: Work of a fit on a null reference relative to one on the data (data without clusters takes
+#: more Lloyd iterations, as the gap's uniform references do).
+NULL_ITERATION_FACTOR = 1.5
+
+
+def resample_costs(n: int, d: int, items, settings: dict) -> np.ndarray:
+    """Units of each resampling item (resample_items.py), no scores: a consensus item is one
+    fit on its subsample (of the data or a null reference; drawing the reference, n x r by
+    r x d with r = min(n, d), is shared by its items), a prediction strength item two fits on
+    half the rows and a nearest-centre pass each way."""
+    from collections import Counter
+
+    from .resample_items import REAL, drawn_rows
+
+    init, algorithm = settings["init"], settings["algorithm"]
+    n_init, max_iter, batch = settings["n_init"], settings["max_iter"], settings["batch_size"]
+    sub, half = drawn_rows(n, settings["fraction"]), max(n // 2, 1)
+    per_null = Counter(rest[0] for kind, *rest in items if kind == "cc" and rest[0] != REAL)
+    draw = 2.0 * n * d * min(n, d)
+    out = np.empty(len(items))
+    for i, (kind, *rest) in enumerate(items):
+        k = rest[-1]
+        if kind == "ps":
+            units = algorithm_units(half, d, k, init, algorithm, n_init, max_iter, batch)
+            out[i] = 2 * units + 2 * half * d * k
+            continue
+        units = algorithm_units(sub, d, k, init, algorithm, n_init, max_iter, batch)
+        b = rest[0]
+        out[i] = units if b == REAL else NULL_ITERATION_FACTOR * units + draw / per_null[b]
+    return out
+
+
 # --- calibration: seconds per unit on this machine ------------------------------------------
 
 

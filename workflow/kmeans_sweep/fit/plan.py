@@ -1,8 +1,9 @@
 """The sweep plan: which fits exist, how many jobs run them, and which job runs which.
 
 A job's work items are the sweep's fits and, beside them, the gap statistic's KMeans fits on
-the data and its reference sets (gap.py): both are shared out by estimated cost, so the gap
-statistic fills the same cores as the sweep instead of holding one for a job of its own.
+the data and its reference sets (gap.py) and the resampling evidence's fits (resample_items.py):
+all are shared out by estimated cost, so they fill the same cores as the sweep instead of
+holding one for a job of their own.
 
 A plan is a pure function of the config, the data's shape and the number of jobs, so the head
 process and every cluster node that re-parses the workflow derive the same fit lists.
@@ -65,23 +66,28 @@ def partition(costs: np.ndarray, n: int, n_fits: int | None = None) -> list[list
 @dataclass
 class Plan:
     fits: list[tuple]  # fit keys (io.fit_key)
-    parts: list[list[int]]  # item indices: fits first, then gap items (len(fits) + i)
+    parts: list[list[int]]  # item indices: fits, then gap items, then resampling items
     units: list[float]  # estimated work of each job, in cost units
     seconds_per_unit: float
     gap: list[tuple[int, int]] = field(default_factory=list)  # gap items (k, b), gap.py
+    resample: list[tuple] = field(default_factory=list)  # resample_items.py
 
     def _items(self, job: int) -> list[int]:
         if not 0 <= job < len(self.parts):
             raise ValueError(f"job {job} out of range 0..{len(self.parts) - 1}")
         return self.parts[job]
 
+    def _of_kind(self, job: int, start: int, items: list) -> list:
+        return [items[i - start] for i in self._items(job) if start <= i < start + len(items)]
+
     def job_fits(self, job: int) -> list[tuple]:
-        nf = len(self.fits)
-        return [self.fits[i] for i in self._items(job) if i < nf]
+        return self._of_kind(job, 0, self.fits)
 
     def job_gap(self, job: int) -> list[tuple[int, int]]:
-        nf = len(self.fits)
-        return [self.gap[i - nf] for i in self._items(job) if i >= nf]
+        return self._of_kind(job, len(self.fits), self.gap)
+
+    def job_resample(self, job: int) -> list[tuple]:
+        return self._of_kind(job, len(self.fits) + len(self.gap), self.resample)
 
     def job_seconds(self, job: int) -> float:
         return self.units[job] * self.seconds_per_unit
@@ -92,23 +98,38 @@ class Plan:
 
 
 def job_count(
-    costs: np.ndarray, slots: int, target_seconds: float, cap, spu: float, gap_costs=None
+    costs: np.ndarray, slots: int, target_seconds: float, cap, spu: float, *other_costs
 ) -> int:
-    """How many jobs a dataset's sweep (fits of these estimated costs, and the gap
-    statistic's items) is split into."""
-    total = float(costs.sum()) + (float(np.sum(gap_costs)) if gap_costs is not None else 0.0)
+    """How many jobs a dataset's sweep (fits of these estimated costs, and the estimated
+    costs of the other items: the gap statistic's, the resampling's) is split into."""
+    total = float(costs.sum()) + sum(float(np.sum(c)) for c in other_costs if c is not None)
     return n_jobs(total * spu, len(costs), slots, target_seconds, cap)
 
 
 def make_plan(
-    fits, costs: np.ndarray, jobs: int, fixed_units: float, spu: float, gap=(), gap_costs=None
+    fits,
+    costs: np.ndarray,
+    jobs: int,
+    fixed_units: float,
+    spu: float,
+    gap=(),
+    gap_costs=None,
+    resample=(),
+    resample_costs=None,
 ) -> Plan:
     """The plan for one dataset split into ``jobs`` jobs (pure: no clock, no machine).
 
     ``fixed_units`` is each job's own work besides its items (the silhouette distances);
-    ``gap``/``gap_costs``: the gap statistic's items (k, b) and their estimated work."""
-    gap = list(gap)
-    both = np.concatenate([costs, np.asarray(gap_costs if gap else [], dtype=float)])
-    parts = partition(both, jobs, len(fits))
-    units = [fixed_units + float(both[p].sum()) for p in parts]
-    return Plan(fits, parts, units, spu, gap)
+    ``gap``/``gap_costs``: the gap statistic's items (k, b) and their estimated work;
+    ``resample``/``resample_costs``: the resampling items (resample_items.py) and theirs."""
+    gap, resample = list(gap), list(resample)
+    every = np.concatenate(
+        [
+            costs,
+            np.asarray(gap_costs if gap else [], dtype=float),
+            np.asarray(resample_costs if resample else [], dtype=float),
+        ]
+    )
+    parts = partition(every, jobs, len(fits))
+    units = [fixed_units + float(every[p].sum()) for p in parts]
+    return Plan(fits, parts, units, spu, gap, resample)
