@@ -136,8 +136,13 @@ def fit_counts(path: Path) -> tuple[int, int, float, float]:
     return computed, cached, fit_s, score_s
 
 
+def without_resampling(config: dict) -> dict:
+    """The config with the resampling evidence off (the loop does not resample)."""
+    return {**config, "resampling": {**config.get("resampling", {}), "resamples": 0}}
+
+
 def overhead(cores: int, repeats: int) -> dict:
-    config = default_config()
+    config = without_resampling(default_config())
     ds = next(iter(config["datasets"].values()))
     sweep = config["sweep"]
     ref_cfg = {
@@ -151,7 +156,7 @@ def overhead(cores: int, repeats: int) -> dict:
     }
     n_fits = len(sweep["k"]) * len(sweep["init"]) * len(sweep["seeds"])
     print(
-        f"== 1. the sweep of {CONFIG.name}: {n_fits} fits of {ds['source']}, "
+        f"== 1. the sweep of {CONFIG.name} (resampling off): {n_fits} fits of {ds['source']}, "
         f"{cores} cores, {repeats} runs each"
     )
     ref_times, wf_times = [], []
@@ -180,6 +185,27 @@ def overhead(cores: int, repeats: int) -> dict:
         "n_fits": n_fits,
         "config": config,
     }
+
+
+def resampling_cost(cores: int, repeats: int) -> None:
+    """The default run (resampling on) beside the same run with resampling off, alternating."""
+    config = default_config()
+    res = config.get("resampling", {})
+    print(
+        f"== 1b. resampling: {CONFIG.name} as it is (resamples {res.get('resamples')}, "
+        f"null_references {res.get('null_references')}, splits "
+        f"{res.get('prediction_strength_splits')}) against resamples: 0, {repeats} runs each"
+    )
+    times = {"on": [], "off": []}
+    for rep in range(repeats):
+        for name, cfg in (("off", without_resampling(config)), ("on", config)):
+            path = workdir(cfg)
+            t, _ = snakemake(path, "--cores", str(cores))
+            times[name].append(t)
+            shutil.rmtree(path, ignore_errors=True)
+        print(f"   run {rep + 1}: off {times['off'][-1]:6.1f} s   on {times['on'][-1]:6.1f} s")
+    on, off = statistics.median(times["on"]), statistics.median(times["off"])
+    print(f"   median: off {off:.1f} s, on {on:.1f} s, ratio {on / off:.2f} (target <= 2.0)")
 
 
 def incremental(result: dict, cores: int) -> None:
@@ -312,6 +338,40 @@ def scale(cores: int) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
+def resampling_million(cores: int, centers: int = 5) -> None:
+    """Issue 19's scale target: 1,000,000 x 32 blobs, resampling H=20, B=2, k 2-8: every
+    job's peak memory (<= 2.5 GiB) and the resampling picks (the true k)."""
+    import pandas as pd
+
+    config = default_config()
+    config["datasets"] = {
+        "blobs1m": {
+            "source": "blobs",
+            "n_samples": 1_000_000,
+            "n_features": 32,
+            "centers": centers,
+            "dtype": "float32",
+        }
+    }
+    config["sweep"].update(k=list(range(2, 9)), init=["k-means++"], seeds=[0, 1])
+    config["resampling"] = {**config.get("resampling", {}), "resamples": 20, "null_references": 2}
+    path = workdir(config)
+    print(f"== resampling at scale: blobs 1,000,000 x 32 ({centers} centres), H=20, B=2, k 2-8")
+    t, _ = snakemake(path, "--cores", str(cores))
+    peaks = job_peaks(path)
+    worst = max(peaks, key=peaks.get)
+    print(f"   wall time {t:.1f} s")
+    for name, mb in peaks.items():
+        print(f"   peak memory {name:22s} {mb / 1024:5.2f} GiB")
+    print(f"   largest: {peaks[worst] / 1024:.2f} GiB ({worst}); target <= 2.5 GiB")
+    choice = pd.read_parquet(path / "results/blobs1m/choose_k.parquet").set_index("criterion")
+    for row in ("consensus", "prediction_strength", "recommended"):
+        print(f"   {row}: k={choice.loc[row, 'k']} (true k {centers})")
+    table = pd.read_parquet(path / "results/blobs1m/resampling.parquet")
+    print(table[["k", "pac", "pac_se", "pairs_used", "rcsi", "p_beta", "ps_mean"]].to_string())
+    shutil.rmtree(path, ignore_errors=True)
+
+
 # --- 5. ten million rows ---------------------------------------------------------------------
 
 
@@ -430,6 +490,11 @@ def main(argv=None) -> None:
         "--algorithms", action="store_true", help="run only the algorithm comparison (section 6)"
     )
     parser.add_argument(
+        "--resampling-million",
+        action="store_true",
+        help="run only the resampling run on 1,000,000 x 32 blobs",
+    )
+    parser.add_argument(
         "--config", type=Path, default=CONFIG, help="the sweep to time (default: config.yaml)"
     )
     args = parser.parse_args(argv)
@@ -441,7 +506,11 @@ def main(argv=None) -> None:
     if args.algorithms:
         algorithms(args.cores)
         return
+    if args.resampling_million:
+        resampling_million(args.cores)
+        return
     result = overhead(args.cores, args.repeats)
+    resampling_cost(args.cores, args.repeats)
     incremental(result, args.cores)
     planning()
     fan_out()

@@ -31,8 +31,11 @@ RULES: dict[str, str] = {
     "davies_bouldin": "lowest best-fit Davies-Bouldin",
     "gap": "smallest k with Gap(k) ≥ Gap(k+1) − s(k+1)",
     "stability": "largest k within 0.05 of the highest seed stability",
+    "consensus": "highest RCSI among the ks more stable than the null; 1 when none is",
+    "prediction_strength": "largest k with mean prediction strength above 0.8; 1 when none",
     "ari_with_labels": "highest best-fit ARI with the true labels (not used to recommend)",
-    "recommended": "majority vote of the six label-free criteria, ties broken by stability",
+    "recommended": "majority vote of the label-free criteria, ties broken by stability; "
+    "k = 1 when the resampling evidence finds no cluster structure",
 }
 
 #: What each plot marks, and the caption file it must agree with.

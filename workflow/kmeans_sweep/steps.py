@@ -324,10 +324,12 @@ def choose_k(
     out_parquet,
     out_html,
     out_stability,
+    resampling_path=None,
 ):
     """The choose_k table (Parquet at full precision, CSV and HTML rounded) and stability
     across seeds; no pictures (plot_sweep draws them), so the plots' jobs start sooner.
-    Returns the table."""
+    ``resampling_path``: the resampling table, whose two picks then vote too. Returns the
+    table."""
     import pandas as pd
 
     from .choose import choose_k as C
@@ -340,7 +342,8 @@ def choose_k(
     fits = methods.view(fits)
     stability = stability_table(labels)
     gap = pd.read_parquet(gap_path)
-    choice = C.choose_k(fits, gap, stability)
+    resampling = pd.read_parquet(resampling_path) if resampling_path else None
+    choice = C.choose_k(fits, gap, stability, resampling)
     choice.insert(0, "dataset", dataset)
     io.write_parquet(stability, out_stability)
     io.write_parquet(choice, out_parquet)
@@ -442,3 +445,109 @@ def _diagrams(X, labels, keys, choice, n_classes, out_dir, *, dataset, dpi, samp
     if out_dir.exists():
         shutil.rmtree(out_dir)
     os.replace(tmp_dir, out_dir)
+
+
+# --- resampling ------------------------------------------------------------------------------
+
+
+def resampling(
+    *,
+    dataset,
+    result_paths,
+    fits_path,
+    labels_path,
+    settings,
+    ks,
+    out_table,
+    out_csv,
+    out_html,
+    out_cdf,
+    out_clusters,
+    out_items,
+    out_matrices,
+):
+    """The resampling tables from the fit jobs' results: resampling.parquet (one row per k;
+    CSV and HTML rounded), the consensus CDFs, per-cluster and per-row consensus and
+    stability of the best fit at each k, and consensus matrices of a fixed row sample."""
+    import pandas as pd
+
+    from .choose import resampling as R
+    from .choose.resampling_results import resampling_tables
+    from .fit.resample_items import valid_ks
+    from .tables import render
+
+    fits = pd.read_parquet(fits_path)
+    n = int(fits["n_samples"].iloc[0])
+    ks = valid_ks(ks, n, settings["fraction"])
+    best = _best_labels(fits, labels_path, ks)
+    tables = resampling_tables(result_paths, best, n, ks, settings)
+    table = _resampling_table(tables["resampling"], dataset, settings)
+    table["beats_null"] = R.beats_null(table)
+    io.write_parquet(table, out_table)
+    io.write_csv(render.for_people(table), out_csv)
+    said = R.verdict(table)
+    intro = [f"{R.headline(said)}.", R.SETUP.format(**_setup(table, settings))]
+    render.write_resampling_page(table, dataset, intro, out_html)
+    io.write_parquet(_cdf_table(tables["cdf"]), out_cdf)
+    io.write_parquet(_cluster_table(tables["clusters"]), out_clusters)
+    io.write_parquet(tables["items"], out_items)
+    with io.atomic_path(out_matrices) as tmp, open(tmp, "wb") as fh:
+        np.savez(fh, **tables["matrices"])
+    log.info("%s: %s", dataset, R.headline(said))
+    return table
+
+
+def _best_labels(fits, labels_path, ks) -> dict:
+    """{k: labels of the best fit at k}: the fit every other picture shows for that k."""
+    from .tables import methods
+
+    multi = methods.named(fits)
+    keys = _best_keys(methods.view(fits), ks)
+    wanted = [methods.fit_of(*key) for key in keys]
+    labels = methods.labels_view(io.read_labels([labels_path], wanted), multi)
+    return {key[0]: np.asarray(labels[key], dtype=np.int64) for key in keys}
+
+
+_RENAMED = {
+    "delta_ccp": "delta",
+    "pairs": "pairs_used",
+    "ref_pac_mean": "pac_ref_mean",
+    "ref_pac_sd": "pac_ref_sd",
+    "references": "null_references",
+    "splits": "ps_splits",
+}
+
+
+def _resampling_table(table, dataset: str, settings: dict):
+    """The published columns: what was fitted, then the statistics (RESAMPLING_GUIDE)."""
+    from .tables.methods import name
+
+    out = table.rename(columns=_RENAMED)
+    out["mean_consensus"] = 1.0 - out["area"]
+    method = name(settings["init"], settings["algorithm"], settings["algorithm"] != "lloyd")
+    lead = {"dataset": dataset, "method": method, "n_init": settings["n_init"],
+            "fraction": settings["fraction"]}
+    for i, (col, value) in enumerate(lead.items()):
+        out.insert(i + (1 if col != "dataset" else 0), col, value)
+    return out
+
+
+def _setup(table, settings) -> dict:
+    first = table.iloc[0] if len(table) else {}
+    return {
+        "method": first.get("method", settings["init"]),
+        "resamples": settings["resamples"],
+        "percent": round(100 * settings["fraction"]),
+        "references": settings["null_references"],
+        "splits": settings["prediction_strength_splits"],
+        "pairs": f"{int(first.get('pairs_used', 0)):,}",
+        "which": "every pair" if bool(first.get("every_pair", True)) else "a uniform sample",
+    }
+
+
+def _cdf_table(cdf):
+    return cdf.rename(columns={"cdf": "F"}).assign(source="data")[["k", "source", "x", "F"]]
+
+
+def _cluster_table(clusters):
+    return clusters.rename(columns={"consensus": "cluster_consensus", "stability": "jaccard_mean"})

@@ -18,7 +18,7 @@ rule resampling:
         ),
         cdf="results/{dataset}/consensus_cdf.parquet",
         clusters="results/{dataset}/cluster_stability.parquet",
-        items="results/{dataset}/item_consensus.parquet",
+        item_consensus="results/{dataset}/item_consensus.parquet",
         matrices="results/{dataset}/consensus_sample.npz",
     log:
         "logs/{dataset}/resampling.log",

@@ -19,6 +19,6 @@ steps.resampling(
     out_html=snakemake.output.html,
     out_cdf=snakemake.output.cdf,
     out_clusters=snakemake.output.clusters,
-    out_items=snakemake.output.items,
+    out_items=snakemake.output.item_consensus,
     out_matrices=snakemake.output.matrices,
 )

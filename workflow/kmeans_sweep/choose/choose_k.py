@@ -44,8 +44,17 @@ LABEL_FREE_CRITERIA: tuple[str, ...] = (
     "gap",
     "stability",
 )
+#: The resampling evidence's criteria (choose/resampling.py); they vote when it was computed.
+RESAMPLING_CRITERIA: tuple[str, ...] = ("consensus", "prediction_strength")
 #: All criterion rows ``choose_k`` can emit (``ari_with_labels`` only with labels).
-CRITERIA: tuple[str, ...] = (*LABEL_FREE_CRITERIA, "ari_with_labels", "recommended")
+CRITERIA: tuple[str, ...] = (
+    *LABEL_FREE_CRITERIA,
+    *RESAMPLING_CRITERIA,
+    "ari_with_labels",
+    "recommended",
+)
+#: The recommendation's confidence when the resampling evidence finds no cluster structure.
+NO_STRUCTURE = "no structure"
 
 #: "clear" needs a strict majority: agreeing fraction > this ...
 CLEAR_MIN_AGREEMENT = 0.5
@@ -221,6 +230,10 @@ CHOICE_COLUMNS: tuple[str, ...] = (
     "gap",
     "gap_sk",
     "seed_stability_ari",
+    "pac",
+    "rcsi",
+    "p_beta",
+    "prediction_strength",
     "note",
 )
 
@@ -228,7 +241,18 @@ CHOICE_COLUMNS: tuple[str, ...] = (
 VALUE_COLUMNS: tuple[str, ...] = CHOICE_COLUMNS[CHOICE_COLUMNS.index("inertia_best_fit") : -1]
 
 
-def _values_at(k, by_k: pd.DataFrame, gap: pd.DataFrame | None, per_k_stab) -> dict:
+def voters(choice: pd.DataFrame) -> list[str]:
+    """The criteria of a choose_k table that vote: the six label-free ones, and the two
+    resampling ones when the table has them."""
+    present = set(choice["criterion"])
+    return [c for c in (*LABEL_FREE_CRITERIA, *RESAMPLING_CRITERIA) if c in present]
+
+
+_RESAMPLING_VALUES = {"pac": "pac", "rcsi": "rcsi", "p_beta": "p_beta",
+                      "prediction_strength": "ps_mean"}
+
+
+def _values_at(k, by_k: pd.DataFrame, gap: pd.DataFrame | None, per_k_stab, res=None) -> dict:
     """The value columns of one row: everything known at k."""
     out = dict.fromkeys(VALUE_COLUMNS, np.nan)
     out["fit_init"], out["fit_seed"] = None, None
@@ -249,6 +273,10 @@ def _values_at(k, by_k: pd.DataFrame, gap: pd.DataFrame | None, per_k_stab) -> d
     s = per_k_stab[per_k_stab["k"] == k]
     if len(s):
         out["seed_stability_ari"] = float(s["stability_mean"].iloc[0])
+    r = res[res["k"] == k] if res is not None else ()
+    if len(r):
+        for col, src in _RESAMPLING_VALUES.items():
+            out[col] = float(r[src].iloc[0])
     return out
 
 
@@ -271,7 +299,7 @@ def _recommend(votes: dict, ks_swept: list[int], stab_of: dict) -> tuple[int | N
 def candidates(choice: pd.DataFrame) -> list[int]:
     """Every k some label-free criterion picks, the recommended first, then by votes
     (the recommendation's own order: more criteria, then higher stability, then smaller k)."""
-    rows = choice[choice["criterion"].isin(LABEL_FREE_CRITERIA) & choice["k"].notna()]
+    rows = choice[choice["criterion"].isin(voters(choice)) & choice["k"].notna()]
     stab = rows.groupby("k")["seed_stability_ari"].first().fillna(-np.inf)
     votes = rows.groupby("k").size()
     order = sorted(votes.index, key=lambda k: (-votes[k], -stab[k], k))
@@ -282,10 +310,20 @@ def candidates(choice: pd.DataFrame) -> list[int]:
     return [int(k) for k in order]
 
 
+def _resampling_rows(res: pd.DataFrame) -> tuple[list[dict], dict]:
+    """The consensus and prediction strength rows, and the resampling verdict."""
+    from .resampling import verdict
+
+    said = verdict(res)
+    notes = {"consensus": said["reason"], "prediction_strength": said["ps_note"]}
+    return [_row(c, said[c], notes[c]) for c in RESAMPLING_CRITERIA], said
+
+
 def choose_k(
     fits: pd.DataFrame,
     gap: pd.DataFrame | None,
     stability: pd.DataFrame | None,
+    resampling: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per criterion plus a ``recommended`` row; columns :data:`CHOICE_COLUMNS`.
 
@@ -342,20 +380,31 @@ def choose_k(
         _gap_row(gap),
         _stability_row(per_k_stab),
     ]
+    said = None
+    if resampling is not None and len(resampling):
+        extra, said = _resampling_rows(resampling)
+        rows += extra
     labels_row = _labels_row(by_k)
     if labels_row is not None:
         rows.append(labels_row)
-    votes = {r["criterion"]: r["k"] for r in rows if r["criterion"] in LABEL_FREE_CRITERIA}
+    voting = (*LABEL_FREE_CRITERIA, *RESAMPLING_CRITERIA)
+    votes = {r["criterion"]: r["k"] for r in rows if r["criterion"] in voting}
     rec, agree = _recommend(votes, ks_swept, stab_of)
+    if said is not None and not said["structure"]:
+        rec, agree = 1, []
     rows.append(_row("recommended", rec, ""))
     for r in rows:
-        r.update(_values_at(r["k"], by_k, gap, per_k_stab))
+        r.update(_values_at(r["k"], by_k, gap, per_k_stab, resampling))
         r["criteria_agreeing"] = sum(1 for k in votes.values() if k is not None and k == r["k"])
         r["confidence"] = ""
     rec_row = rows[-1]
-    clear, reasons = _confidence(rec, agree, ks_swept, rec_row)
-    rec_row["confidence"] = "clear" if clear else "uncertain"
-    rec_row["note"] = "; ".join(reasons)
+    if rec == 1:
+        rec_row["confidence"] = NO_STRUCTURE
+        rec_row["note"] = f"the data show no cluster structure: {said['reason']}"
+    else:
+        clear, reasons = _confidence(rec, agree, ks_swept, rec_row, len(votes))
+        rec_row["confidence"] = "clear" if clear else "uncertain"
+        rec_row["note"] = "; ".join(reasons)
     out = pd.DataFrame(rows, columns=list(CHOICE_COLUMNS))
     out["k"] = out["k"].astype("Int64")
     out["fit_seed"] = out["fit_seed"].astype("Int64")
@@ -377,9 +426,9 @@ def edge_advice(k: int, swept: list[int]) -> str:
     return ""
 
 
-def _confidence(rec, agree, ks_swept, rec_row) -> tuple[bool, list[str]]:
-    """Whether the recommendation is clear, and the reasons, each a short clause."""
-    n = len(LABEL_FREE_CRITERIA)
+def _confidence(rec, agree, ks_swept, rec_row, n: int) -> tuple[bool, list[str]]:
+    """Whether the recommendation is clear, and the reasons, each a short clause (``n``: the
+    criteria that vote)."""
     if rec is None:
         return False, ["no fits"]
     if agree:

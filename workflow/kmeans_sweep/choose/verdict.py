@@ -6,7 +6,7 @@ import textwrap
 
 import pandas as pd
 
-from .choose_k import LABEL_FREE_CRITERIA, candidates, edge_advice
+from .choose_k import NO_STRUCTURE, candidates, edge_advice, voters
 
 
 def picks(choice: pd.DataFrame) -> dict[str, int | None]:
@@ -45,6 +45,9 @@ def headline(choice: pd.DataFrame, dataset: str, swept: list[int], width: int = 
     if rec is None or pd.isna(rec["k"]):
         return [f"{dataset}: no recommendation (no fits)"]
     k = int(rec["k"])
+    if rec["confidence"] == NO_STRUCTURE:
+        lines = [f"{dataset}: no cluster structure (recommended k = 1)"]
+        return lines + textwrap.wrap("Why: " + str(rec["note"]).split(": ", 1)[-1], width)
     if rec["confidence"] == "clear":
         first = f"{dataset}: recommended k = {k} (clear)"
     else:
@@ -59,7 +62,7 @@ def headline(choice: pd.DataFrame, dataset: str, swept: list[int], width: int = 
 
 def _candidate_list(choice: pd.DataFrame) -> str:
     """"20 (2 of 6 criteria), 11, 13 (1 of 6 each)": the candidates grouped by their votes."""
-    n = len(LABEL_FREE_CRITERIA)
+    n = len(voters(choice))
     votes = {int(r.k): int(r.criteria_agreeing) for r in choice.itertuples() if pd.notna(r.k)}
     ks = candidates(choice)
     parts = []

@@ -24,23 +24,22 @@ def drawn_rows(n: int, fraction: float) -> int:
     return int(n * fraction)
 
 
+def valid_ks(ks, n: int, fraction: float) -> list[int]:
+    """The ks that a subsample of floor(n * fraction) rows and a half split can both fit;
+    the others have no items and no rows in the tables."""
+    top = min(drawn_rows(n, fraction), n // 2)
+    return sorted({int(k) for k in ks if 2 <= int(k) <= top})
+
+
 def resample_items(ks, n: int, resampling: dict) -> list[tuple]:
-    """Every resampling item for a dataset of n rows, sorted; none when resampling is off.
-    A k that a subsample (or a half) cannot hold has no items: its rows come out NaN."""
+    """Every resampling item for a dataset of n rows, sorted; none when resampling is off."""
     if not enabled(resampling):
         return []
-    ks = sorted({int(k) for k in ks})
-    sub, half = drawn_rows(n, resampling["fraction"]), n // 2
-    cc = [
-        ("cc", b, h, k)
-        for b in (REAL, *range(resampling["null_references"]))
-        for h in range(resampling["resamples"])
-        for k in ks
-        if k < sub
-    ]
+    ks = valid_ks(ks, n, resampling["fraction"])
+    sources = (REAL, *range(resampling["null_references"]))
+    cc = [("cc", b, h, k) for b in sources for h in range(resampling["resamples"]) for k in ks]
     splits = range(resampling["prediction_strength_splits"])
-    ps = [("ps", m, k) for m in splits for k in ks if k < half]
-    return cc + ps
+    return cc + [("ps", m, k) for m in splits for k in ks]
 
 
 def as_tuple(item) -> tuple:

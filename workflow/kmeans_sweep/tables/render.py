@@ -213,6 +213,54 @@ def write_comparison_page(comparison: pd.DataFrame, dataset: str, notes: list[st
                    intro), path)
 
 
+RESAMPLING_GUIDE: dict[str, str] = {
+    "dataset": "dataset name (config.yaml)",
+    "k": "number of clusters each subsample and half was fitted with",
+    "method": "the init (and algorithm) every resampling fit used: the sweep's first",
+    "n_init": "KMeans n_init of every resampling fit",
+    "resamples": "H, subsamples of the rows fitted at this k",
+    "fraction": "share of the rows each subsample draws, without replacement",
+    "pairs_used": "point pairs the consensus statistics use",
+    "every_pair": "True: every pair; False: a fixed uniform sample of distinct pairs",
+    "pac": "PAC: share of pairs whose consensus M lies in the window (x1, x2]; lower is "
+    "crisper (M = times together / times both drawn)",
+    "pac_se": "standard error of PAC from the pair sample (0 with every pair)",
+    "area": "area under the consensus CDF, exactly 1 - mean consensus",
+    "area_ccp": "the same area as ConsensusClusterPlus computes it (100-bin right sums)",
+    "delta": "ConsensusClusterPlus's Δ(k): relative change of area_ccp from the previous k",
+    "mean_consensus": "mean consensus over the pairs",
+    "null_references": "B, reference datasets without clusters (the data's mean and "
+    "covariance), each resampled and fitted the same way",
+    "pac_ref_mean": "mean PAC of the references at this k",
+    "pac_ref_sd": "its standard deviation over the references",
+    "pac_ref_min": "lowest reference PAC",
+    "pac_ref_max": "highest reference PAC",
+    "rcsi": "RCSI: mean over references of ln PAC_ref - ln PAC (PAC 0 counts as 1e-4); "
+    "higher: more stable than data without clusters",
+    "rcsi_se": "its standard error",
+    "p_empirical": "(references with PAC <= the data's + 1) / (B + 1); never below 1/(B + 1)",
+    "p_beta": "P(PAC_ref <= PAC) under a beta distribution fitted to the references "
+    "(method of moments, as M3C)",
+    "beats_null": "True: this k is more stable than the null (the consensus rule)",
+    "ps_mean": "prediction strength (fpc): mean over half-splits; > 0.8: the clusters "
+    "predict each other",
+    "ps_sd": "its standard deviation over the half-splits",
+    "ps_splits": "M, random half-splits (each half the test set in turn)",
+}
+_DIGITS |= {  # the resampling table: shares and areas on 0..1, statistics to a few digits
+    **dict.fromkeys(("pac", "area", "area_ccp", "mean_consensus", "ps_mean"), _FIXED_SCALE),
+    **dict.fromkeys(("pac_ref_mean", "pac_ref_min", "pac_ref_max"), _FIXED_SCALE),
+    **dict.fromkeys(("pac_se", "pac_ref_sd", "ps_sd", "rcsi_se"), _STD),
+    **dict.fromkeys(("rcsi", "delta", "p_empirical", "p_beta"), ("sig", 3)),
+}
+
+
+def write_resampling_page(table: pd.DataFrame, dataset: str, intro: list[str], path) -> None:
+    """The resampling table under what it says (``intro``: one paragraph per line)."""
+    title = f"{dataset}: resampling evidence per k"
+    _write(to_html(table, title, RESAMPLING_GUIDE, intro), path)
+
+
 def _write(page: str, path) -> None:
     from ..io import atomic_path
 

@@ -1,0 +1,97 @@
+"""The resampling tables from the fit jobs' results (fit/resample_runner.py), computed as the
+one-process reference computes them (choose/resampling_reference.py), and a consensus matrix
+on a fixed sample of rows for the heatmaps.
+
+Per k, one source at a time, one subsample at a time: memory O(pairs + n) besides the
+subsamples' row lists, whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..fit.resample import subsample
+from ..fit.resample_items import REAL, valid_ks
+from ..fit.resample_runner import read_results
+from . import resampling_tables as rt
+from .consensus import PairConsensus, n_pairs, pair_sample
+
+MATRIX_ROWS = 300  # rows of the consensus matrices kept for the heatmaps (a fixed sample)
+MATRIX_TAG = 0x4D58  # "MX": the stream of that sample
+
+
+class Draws:
+    """The subsamples' rows (drawn again from the seed) and their labels in the job files."""
+
+    def __init__(self, result_paths, n: int, settings: dict):
+        self.where, self.ps = read_results(result_paths)
+        self.n, self.settings = n, settings
+        seed, fraction = settings["seed"], settings["fraction"]
+        self.rows = [
+            subsample(n, fraction, seed, h).astype(np.int32) for h in range(settings["resamples"])
+        ]
+
+    def __call__(self, b: int, k: int):
+        """(rows, labels) of every subsample of source b (REAL: the data) at k, in h order."""
+        for h, rows in enumerate(self.rows):
+            path, name = self.where[("cc", b, h, k)]
+            with np.load(path) as z:
+                yield rows, z[name]
+
+
+def resampling_tables(result_paths, best: dict, n: int, ks, settings: dict) -> dict:
+    """Every table of choose/resampling_tables.py from the jobs' results; ``best`` {k: n
+    labels}: the best fit at each k (the fit the other pictures show)."""
+    draws = Draws(result_paths, n, settings)
+    ks = valid_ks(ks, n, settings["fraction"])
+    seed, window = settings["seed"], tuple(settings["pac_window"])
+    i, j = pair_sample(n, settings["pairs"], seed)
+    every = n_pairs(n) <= settings["pairs"]
+    data = {
+        k: rt.data_k(k, i, j, n, draws(REAL, k), window=window, every_pair=every,
+                     best=best[k], seed=seed)
+        for k in ks
+    }
+    refs = {
+        (k, b): rt.reference_pac(i, j, n, draws(b, k), window)
+        for b in range(settings["null_references"])
+        for k in ks
+    }
+    splits = {(k, m): v for (m, k), v in draws.ps.items()}
+    tables = rt.tables(
+        data,
+        refs,
+        splits,
+        resamples=settings["resamples"],
+        references=settings["null_references"],
+        n_splits=settings["prediction_strength_splits"],
+        every_pair=every,
+    )
+    tables["matrices"] = consensus_sample(draws, best, ks, seed)
+    return tables
+
+
+def matrix_rows(n: int, seed: int, size: int = MATRIX_ROWS) -> np.ndarray:
+    """The fixed sample of rows the heatmaps show (every row when n <= size), sorted."""
+    if n <= size:
+        return np.arange(n)
+    rng = np.random.default_rng(np.random.SeedSequence([int(seed), MATRIX_TAG]))
+    return np.sort(rng.choice(n, size=size, replace=False))
+
+
+def consensus_sample(draws: Draws, best: dict, ks, seed: int) -> dict[str, np.ndarray]:
+    """Per k: the consensus matrix of the sampled rows (float32, diagonal 1) and the best
+    fit's labels on them; ``rows`` the sample, ``n`` the number of rows."""
+    rows = matrix_rows(draws.n, seed)
+    s = len(rows)
+    a, b = np.triu_indices(s, 1)
+    out = {"rows": rows, "n": np.array(draws.n)}
+    for k in ks:
+        acc = PairConsensus(rows[a], rows[b], draws.n)
+        for sub, labels in draws(REAL, k):
+            acc.add(sub, labels)
+        M = np.eye(s, dtype=np.float32)
+        M[a, b] = M[b, a] = acc.values()
+        out[f"M_{k}"] = M
+        out[f"labels_{k}"] = np.asarray(best[k])[rows]
+    return out
