@@ -275,9 +275,12 @@ def plot_sweep(
     }
     X, y = io.load_prepared(X_path, y_path)
     rec = choice[choice["criterion"] == "recommended"].iloc[0]
-    key = methods.fit_of(int(rec["k"]), str(rec["fit_init"]), int(rec["fit_seed"]))
-    labels = io.read_labels(label_paths, [key])[key]
-    centers = io.read_centers(center_paths, *io.split_key(key))
+    if int(rec["k"]) == 1:  # no cluster structure: one cluster, centred on the mean
+        labels, centers = np.zeros(X.shape[0], dtype=np.int64), X.mean(axis=0, keepdims=True)
+    else:
+        key = methods.fit_of(int(rec["k"]), str(rec["fit_init"]), int(rec["fit_seed"]))
+        labels = io.read_labels(label_paths, [key])[key]
+        centers = io.read_centers(center_paths, *io.split_key(key))
     names = json.loads(Path(meta_path).read_text()).get("label_names")
     marks["clusters_pca"] = clusters.plot_clusters_pca(
         X, labels, centers, y, choice, out_clusters, dataset=dataset, class_names=names, **plots

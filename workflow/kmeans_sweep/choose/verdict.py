@@ -27,8 +27,9 @@ def who_picks(choice: pd.DataFrame, k: int) -> list[str]:
 
 
 def diagram_ks(choice: pd.DataFrame, swept: list[int], n_classes: int | None) -> list[int]:
-    """The ks that get a silhouette diagram: every pick, and the number of true classes."""
-    ks = {k for k in picks(choice).values() if k is not None}
+    """The ks that get a silhouette diagram: every swept pick (not k = 1, "no structure"),
+    and the number of true classes."""
+    ks = {k for k in picks(choice).values() if k is not None and k in swept}
     if n_classes is not None and n_classes in swept:
         ks.add(int(n_classes))
     return sorted(ks)

@@ -133,10 +133,7 @@ def draw_clusters_pca(
                    lw=0)
         ax.scatter(C[:, 0], C[:, 1], marker="X", s=120, c="white", edgecolors="black", lw=1.2,
                    zorder=5)
-        ax.set_title(
-            f"{short(choice)} (the recommended k): best fit, {rec['fit_init']} seed "
-            f"{int(rec['fit_seed'])}\ncentroids ✕ numbered; cluster colours are not class colours"
-        )
+        ax.set_title(_fit_title(choice, rec))
         if y is not None:
             _classes(axes[0, 1], P, y[idx], class_names, size)
         for a in axes[0]:
@@ -148,6 +145,15 @@ def draw_clusters_pca(
         avoid = (np.sqrt(120) / 2 + 2) * fig.dpi / 72
         label_points(ax, C, [str(i) for i in range(len(C))], avoid)
     return fig, {"clusters_pca": k}
+
+
+def _fit_title(choice, rec) -> str:
+    if int(rec["k"]) == 1:
+        return f"{short(choice)}: every point in one cluster\n✕ the data's mean"
+    return (
+        f"{short(choice)} (the recommended k): best fit, {rec['fit_init']} seed "
+        f"{int(rec['fit_seed'])}\ncentroids ✕ numbered; cluster colours are not class colours"
+    )
 
 
 def _classes(ax, P, y, class_names, size) -> None:

@@ -15,7 +15,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from ..choose.choose_k import criteria_by_k
+from ..choose.choose_k import LABEL_FREE_CRITERIA, criteria_by_k
 from ..choose.stability import informative_inits, stability_by_k
 from ..choose.verdict import headline, picks
 from ..definitions import ALL_BAND, BEST_FIT, MEAN_ALL, MOST_STABLE, PICK, RULES
@@ -150,7 +150,8 @@ def draw_criteria(fits, gap, stability, choice, *, dataset: str):
                    loc="outside lower center", ncol=2, frameon=False, fontsize=9)
         lines = headline(choice, dataset, swept, width=130)
         fig.suptitle("\n".join(lines), fontsize=11)
-    return fig, {c: k for c, k in marks.items()}
+    drawn = (*LABEL_FREE_CRITERIA, "ari_with_labels", "recommended")  # resampling.png: the rest
+    return fig, {c: k for c, k in marks.items() if c in drawn}
 
 
 def draw_stability(stability, choice, *, dataset: str):
