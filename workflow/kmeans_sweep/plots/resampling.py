@@ -361,6 +361,8 @@ def draw_consensus_matrix(M, labels, item, k: int, n: int | None = None, *, data
             ax.axvline(b, color="0.4", lw=0.6)
         ax.set_xticks([])
         ax.set_yticks([])
+        for spine in ax.spines.values():
+            spine.set(visible=True, color="0.4", lw=0.6)
         _cluster_bar(ax, lab, k)
         fig.colorbar(im, ax=ax, shrink=0.85, pad=0.02, label="consensus M(i, j)")
         ax.set_title("\n".join(lines), fontsize=10)
