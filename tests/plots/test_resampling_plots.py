@@ -285,6 +285,9 @@ def test_no_null_and_no_prediction_strength_still_draw(figures):
     fig, marks = rp.draw_resampling(nan_rows, cdf, {}, dataset="gaps")
     assert marks == dict.fromkeys(rp.PICKS) and text_problems(fig) == []
     plt.close(fig)
+    fig, marks = rp.draw_resampling(nan_rows.iloc[:0], cdf.iloc[:0], NOISE_PICKS, dataset="none")
+    assert marks == NOISE_PICKS and "no resampling statistics" in fig.get_suptitle()
+    plt.close(fig)
 
 
 # --------------------------------------------------------------------------- #

@@ -112,6 +112,8 @@ def answer(marks: dict, dataset: str) -> str:
 
 def settings_line(table: pd.DataFrame) -> str:
     """How the statistics were made: subsamples, fits, null references, pairs used."""
+    if len(table) == 0:
+        return "no resampling statistics"
     r = table.iloc[0]
     refs = int(r["null_references"]) if pd.notna(r["null_references"]) else 0
     splits = int(r["ps_splits"]) if pd.notna(r["ps_splits"]) else 0
