@@ -31,8 +31,9 @@ RULES: dict[str, str] = {
     "davies_bouldin": "lowest best-fit Davies-Bouldin",
     "gap": "smallest k with Gap(k) ≥ Gap(k+1) − s(k+1)",
     "stability": "largest k within 0.05 of the highest seed stability",
-    "consensus": "highest RCSI among the ks more stable than the null; 1 when none is",
-    "prediction_strength": "largest k with mean prediction strength above 0.8; 1 when none",
+    "consensus": "highest RCSI among the ks that beat the null (see choose/resampling.py); "
+    "1 when none does; without a null, lowest PAC",
+    "prediction_strength": "largest k with mean prediction strength > 0.8; 1 when none",
     "ari_with_labels": "highest best-fit ARI with the true labels (not used to recommend)",
     "recommended": "majority vote of the label-free criteria, ties broken by stability; "
     "k = 1 when the resampling evidence finds no cluster structure",
@@ -45,7 +46,32 @@ PLOT_MARKS: dict[str, str] = {
     "clusters_pca": "the recommended k of choose_k.csv",
     "criteria": "every criterion's pick and the recommended k of choose_k.csv",
     "stability": "the stability pick of choose_k.csv",
+    "resampling": "the consensus and prediction_strength picks and the recommended k of "
+    "choose_k.csv",
+    "consensus_matrix": "the k it shows (the recommended k or a resampling pick)",
+    "cluster_stability": "the ks it shows (the recommended k and the resampling picks)",
 }
+
+#: The resampling pictures' elements (resampling.png, cluster_stability.png, the consensus
+#: matrices), as their legends, titles and captions name them.
+PAC_WINDOW = "PAC window"
+BEATS_NULL = "filled: this k beats the null (the consensus rule)"
+NULL_BAND = "null references: min–max"
+NULL_MEAN = "mean PAC of the null references"
+RCSI_LINE = "RCSI ± SE (right axis)"
+PS_CUTOFF = "cutoff 0.8"
+PS_SPREAD = "mean ± sd over the half-splits"
+JACCARD_BARS = "clusterboot mean Jaccard"
+CLUSTER_CONSENSUS = "cluster consensus (mean M inside the cluster)"
+MATRIX_ORDER = "rows and columns by cluster, then by item consensus (highest first)"
+#: Hennig's (2007, fpc::clusterboot) reading of a cluster's mean Jaccard: (lower bound, name),
+#: highest first; the ``band`` column of the cluster stability table.
+STABILITY_BANDS: tuple[tuple[float, str], ...] = (
+    (0.85, "highly stable"),
+    (0.75, "stable"),
+    (0.6, "doubtful"),
+    (0.0, "not to be trusted"),
+)
 
 #: Colour meanings shared by every plot (init colours are in plot_style.INIT_COLORS).
 PICK = "this criterion's pick"
