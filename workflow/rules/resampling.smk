@@ -77,5 +77,6 @@ rule plot_resampling:
         "../envs/kmeans-sweep.yaml"
     params:
         plots=get_plot_settings,
+        pac_window=RESAMPLING["pac_window"],
     script:
         "../scripts/plot_resampling.py"

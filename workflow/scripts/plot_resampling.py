@@ -15,6 +15,7 @@ steps.plot_resampling(
     matrices_path=snakemake.input.matrices,
     choice_path=snakemake.input.choice,
     plots=snakemake.params.plots,
+    pac_window=snakemake.params.pac_window,
     out_overview=snakemake.output.overview,
     out_stability=snakemake.output.stability,
     out_heatmaps=snakemake.output.heatmaps,

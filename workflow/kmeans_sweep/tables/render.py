@@ -156,6 +156,8 @@ def to_html(
         cells = []
         for c in shown.columns:
             v = r[c]
+            if isinstance(v, (list, tuple, np.ndarray)):  # e.g. each reference's PAC
+                v = ", ".join(f"{x:.4g}" for x in v)
             text = "" if (v is None or (not isinstance(v, str) and pd.isna(v))) else str(v)
             if isinstance(v, float) and text:
                 text = f"{v:.12g}"  # 100594 rather than 100594.0
@@ -235,6 +237,7 @@ RESAMPLING_GUIDE: dict[str, str] = {
     "pac_ref_sd": "its standard deviation over the references",
     "pac_ref_min": "lowest reference PAC",
     "pac_ref_max": "highest reference PAC",
+    "pac_refs": "each reference's PAC, in reference order",
     "rcsi": "RCSI: mean over references of ln PAC_ref - ln PAC (PAC 0 counts as 1e-4); "
     "higher: more stable than data without clusters",
     "rcsi_se": "its standard error",
