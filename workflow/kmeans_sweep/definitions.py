@@ -44,6 +44,9 @@ PLOT_MARKS: dict[str, str] = {
     "stability": "the stability pick of choose_k.csv",
 }
 
+#: The hatched bands over the ks no criterion may pick (choose/degenerate.py).
+DEGENERATE = "degenerate k (not picked)"
+
 #: Colour meanings shared by every plot (init colours are in plot_style.INIT_COLORS).
 PICK = "this criterion's pick"
 RECOMMENDED = "recommended k"

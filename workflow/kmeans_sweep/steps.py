@@ -178,12 +178,14 @@ def aggregate_fits(
     fits.parquet and summary.parquet at full precision; summary.csv rounded for people."""
     import pandas as pd
 
+    from .choose import degenerate
     from .fit.gap import gap_table
     from .tables.aggregate import combine_fits, summarize
     from .tables.render import for_people
 
     fits = combine_fits([pd.read_parquet(p) for p in chunk_paths], init_order, algorithm_order)
     summary = summarize(fits, init_order, algorithm_order)
+    summary = degenerate.mark(summary, degenerate.degenerate_ks(fits))
     io.write_parquet(fits, out_fits)
     io.write_parquet(summary, out_summary)
     io.write_csv(for_people(summary), out_summary_csv)
@@ -253,12 +255,17 @@ def plot_sweep(
     }
     X, y = io.load_prepared(X_path, y_path)
     rec = choice[choice["criterion"] == "recommended"].iloc[0]
-    key = methods.fit_of(int(rec["k"]), str(rec["fit_init"]), int(rec["fit_seed"]))
+    if pd.notna(rec["k"]):
+        shown = (int(rec["k"]), str(rec["fit_init"]), int(rec["fit_seed"]))
+    else:  # every k is degenerate: the best fit at the smallest k swept
+        shown = _best_keys(fits, [int(fits["k"].min())])[0]
+    key = methods.fit_of(*shown)
     labels = io.read_labels(label_paths, [key])[key]
     centers = io.read_centers(center_paths, *io.split_key(key))
     names = json.loads(Path(meta_path).read_text()).get("label_names")
     marks["clusters_pca"] = clusters.plot_clusters_pca(
-        X, labels, centers, y, choice, out_clusters, dataset=dataset, class_names=names, **plots
+        X, labels, centers, y, choice, out_clusters, dataset=dataset, class_names=names,
+        shown=shown, **plots
     )
     render.write_summary_page(pd.read_parquet(summary_path), dataset, out_summary_html)
     log.info("plots mark: %s", marks)
@@ -309,14 +316,14 @@ def choose_k(
     import pandas as pd
 
     from .choose import choose_k as C
-    from .choose import verdict
+    from .choose import degenerate, verdict
     from .choose.stability import stability_table
     from .tables import methods, render
 
     fits = pd.read_parquet(fits_path)
     labels = methods.labels_view(io.read_labels(label_paths), methods.named(fits))
     fits = methods.view(fits)
-    stability = stability_table(labels)
+    stability = degenerate.mark(stability_table(labels), degenerate.degenerate_ks(fits))
     gap = pd.read_parquet(gap_path)
     choice = C.choose_k(fits, gap, stability)
     choice.insert(0, "dataset", dataset)

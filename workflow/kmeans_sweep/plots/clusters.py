@@ -9,6 +9,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 from matplotlib.lines import Line2D
 
 from ..choose.verdict import row, short
@@ -113,12 +114,18 @@ def label_points(ax, xy: np.ndarray, texts: list[str], avoid_px: float) -> None:
 
 def draw_clusters_pca(
     X, labels, centers, y, choice, *, dataset: str, class_names=None, width=8, height=5,
-    max_points=20000, **_,
+    max_points=20000, shown=None, **_,
 ):
-    """Left: the best fit at the recommended k (choose_k.csv's fit_init, fit_seed). Right: the
-    true classes with a legend. Returns (figure, {"clusters_pca": k})."""
+    """Left: the best fit at the recommended k (choose_k.csv's fit_init, fit_seed), or, with no
+    recommended k, the fit ``shown`` = (k, method, seed). Right: the true classes with a
+    legend. Returns (figure, {"clusters_pca": k})."""
     rec = row(choice, "recommended")
-    k = int(rec["k"])
+    if pd.notna(rec["k"]):
+        k, what = int(rec["k"]), f"{short(choice)} (the recommended k)"
+        init, seed = rec["fit_init"], int(rec["fit_seed"])
+    else:
+        k, init, seed = shown
+        what = f"no recommended k (every k is degenerate); k = {k}, the smallest swept"
     idx, P, C, ev = _project(X, centers, max_points)
     panels = 2 if y is not None else 1
     size = 5 if len(idx) > 3000 else 10
@@ -134,8 +141,8 @@ def draw_clusters_pca(
         ax.scatter(C[:, 0], C[:, 1], marker="X", s=120, c="white", edgecolors="black", lw=1.2,
                    zorder=5)
         ax.set_title(
-            f"{short(choice)} (the recommended k): best fit, {rec['fit_init']} seed "
-            f"{int(rec['fit_seed'])}\ncentroids ✕ numbered; cluster colours are not class colours"
+            f"{what}: best fit, {init} seed {seed}\n"
+            "centroids ✕ numbered; cluster colours are not class colours"
         )
         if y is not None:
             _classes(axes[0, 1], P, y[idx], class_names, size)

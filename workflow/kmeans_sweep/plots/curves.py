@@ -14,6 +14,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from ..choose.degenerate import degenerate_ks
 from ..choose.verdict import picks
 from ..definitions import RULES, SEED_BAND
 from .style import (
@@ -24,6 +25,7 @@ from .style import (
     line_groups,
     mark_pick,
     save_marked,
+    shade_degenerate,
 )
 
 COMPACT_LINES = 6  # more lines than this (several algorithms): short legend entries
@@ -83,6 +85,7 @@ def draw_elbow(fits, choice, *, dataset: str, width=8, height=5, **_):
         )
         title = _draw_init_lines(ax, fits, "inertia")
         best = _best_curve(fits, "inertia")
+        shade_degenerate(ax, degenerate_ks(fits))
         draw_best(ax, best.index, best.to_numpy())
         mark_pick(ax, best.index, best.to_numpy(), pick, label=f"elbow pick: k = {pick}")
         ax.set_ylabel("inertia (within-cluster SS)")
@@ -105,6 +108,7 @@ def draw_silhouette(fits, choice, *, dataset: str, width=8, height=5, **_):
         fig, ax = plt.subplots(figsize=(width, height * 1.15), layout="constrained")
         title = _draw_init_lines(ax, fits, "silhouette")
         best = _best_curve(fits, "silhouette")
+        shade_degenerate(ax, degenerate_ks(fits))
         draw_best(ax, best.index, best.to_numpy())
         value = best.get(pick, float("nan")) if pick is not None else float("nan")
         label = f"silhouette pick: k = {pick} ({value:.3f})"
