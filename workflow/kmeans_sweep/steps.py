@@ -276,7 +276,7 @@ def compare_algorithms(
     *, dataset, fits_path, label_paths, skipped, plots, out_csv, out_parquet, out_html, out_plot
 ):
     """The algorithm comparison table (Parquet at full precision, CSV and HTML rounded) and
-    picture. ``skipped``: (init, algorithm, reason) of each combination not fitted."""
+    picture. ``skipped``: (what, short, why) of each combination not fitted (config.skips)."""
     import pandas as pd
 
     from .plots import comparison as comparison_plot
@@ -290,9 +290,9 @@ def compare_algorithms(
     notes = compare.findings(comparison)
     if comparison["algorithm"].nunique() == 1:
         notes.append("Only one algorithm was swept: list more in sweep.algorithm to compare.")
-    notes += [f"Not fitted: init {i} with algorithm {a} ({why})." for i, a, why in skipped]
+    notes += [f"Not fitted: {what} ({why})." for what, _, why in skipped]
     render.write_comparison_page(comparison, dataset, notes, out_html)
-    short = [f"init {i} with {a}" for i, a, _ in skipped]
+    short = [s for _, s, _ in skipped]
     comparison_plot.plot_comparison(comparison, out_plot, dataset=dataset, skipped=short, **plots)
     for line in notes:
         log.info("%s", line)
