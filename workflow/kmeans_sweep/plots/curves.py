@@ -31,15 +31,17 @@ from .style import (
 COMPACT_LINES = 6  # more lines than this (several algorithms): short legend entries
 
 
-def _coverage(ks, all_ks) -> str:
-    """" (fitted at k ≤ 4 only)" for a line fitted at fewer ks than the sweep (init pca at k >
-    the number of features is skipped), else ""."""
+def _with_coverage(text: str, ks, all_ks) -> str:
+    """The legend text of a line fitted at fewer ks than the sweep (init pca is skipped at k >
+    the number of features) with "k ≤ 4 only" added (inside its parentheses if it has some)."""
     ks, all_ks = sorted(ks), sorted(all_ks)
     if ks == all_ks or not ks:
-        return ""
+        return text
     if ks == [k for k in all_ks if k <= ks[-1]]:
-        return f" (fitted at k ≤ {ks[-1]} only)"
-    return f" (fitted at {len(ks)} of {len(all_ks)} k)"
+        note = f"k ≤ {ks[-1]} only"
+    else:
+        note = f"{len(ks)} of {len(all_ks)} k only"
+    return f"{text[:-1]}; {note})" if text.endswith(")") else f"{text} ({note})"
 
 
 def _line_text(label: str, n: int, sd: pd.Series, compact: bool) -> str:
@@ -64,7 +66,7 @@ def _draw_init_lines(ax, fits: pd.DataFrame, metric: str) -> str | None:
         n_seeds = max(n_seeds, n)
         sd = stats["std"].fillna(0)
         mean = stats["mean"]
-        text = _line_text(label, n, sd, compact) + _coverage(stats.index, fits["k"].unique())
+        text = _with_coverage(_line_text(label, n, sd, compact), stats.index, fits["k"].unique())
         ax.plot(mean.index, mean, ls, color=colors[init], marker="o", ms=3.5, lw=1.6, label=text)
         if n > 1 and (sd > 0).any():
             ax.fill_between(mean.index, mean - sd, mean + sd, color=colors[init], alpha=0.15, lw=0)
