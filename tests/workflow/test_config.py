@@ -71,8 +71,54 @@ def test_check_config_errors():
     config = plan.fill_defaults({"datasets": {"w": {"source": "wine"}}, "sweep": {"k": [2, 200]}})
     with pytest.raises(plan.ConfigError, match=r"k=200 is larger than the number of samples"):
         plan.check_config(config)
+    # init pca alone, at ks all above iris's 4 features: nothing left to fit, the dataset named
     config = plan.fill_defaults(
-        {"datasets": {"i": {"source": "iris"}}, "sweep": {"k": [2, 5], "init": ["pca"]}}
+        {"datasets": {"i": {"source": "iris"}}, "sweep": {"k": [5, 6], "init": ["pca"]}}
     )
-    with pytest.raises(plan.ConfigError, match=r"pca needs k <= number of features"):
+    with pytest.raises(plan.ConfigError, match=r"nothing to fit for dataset 'i': init pca needs"):
         plan.check_config(config)
+    config["sweep"]["k"] = [2, 5]  # one k left: pca is skipped at k = 5, not refused
+    assert plan.check_config(config)["i"] == plan.DatasetInfo(150, 4)
+
+
+IRIS_DIGITS = {
+    "datasets": {"iris": {"source": "iris"}, "digits": {"source": "digits"}},
+    "sweep": {"k": list(range(2, 21)), "init": ["k-means++", "random", "pca"], "seeds": [0, 1]},
+}
+
+
+def test_pca_is_skipped_at_k_above_the_features_not_refused():
+    from kmeans_sweep.fit.plan import fit_grid
+
+    config = plan.fill_defaults(copy.deepcopy(IRIS_DIGITS))
+    infos = plan.check_config(config)
+    sweep = config["sweep"]
+    grids = {name: fit_grid(sweep, plan.pca_max_k(info)) for name, info in infos.items()}
+    pca_ks = {name: sorted({f[0] for f in grid if f[1] == "pca"}) for name, grid in grids.items()}
+    assert pca_ks == {"iris": [2, 3, 4], "digits": list(range(2, 21))}
+    for name, grid in grids.items():  # the other inits at every k, both seeds
+        assert len([f for f in grid if f[1] != "pca"]) == 19 * 2 * 2, name
+    assert grids["digits"] == fit_grid(sweep)  # nothing skipped: the plan is today's
+    line = plan.pca_skip_line(sweep, "iris", infos["iris"])
+    assert line.startswith("iris: init pca is skipped at k = 5–20 and fitted at k <= 4 only")
+    assert "iris has 4 features" in line
+    assert plan.pca_skip_line(sweep, "digits", infos["digits"]) is None
+    assert plan.skips(sweep, "iris", infos["iris"]) == [
+        ["init pca at k > 4 (k = 5–20)", "init pca at k > 4", line.split(" only: ")[1]]
+    ]
+    assert plan.skips(sweep, "digits", infos["digits"]) == []
+    # beside bisecting x pca, which is skipped for every dataset
+    both = plan.skips({**sweep, "algorithm": ["lloyd", "bisecting"]}, "iris", infos["iris"])
+    assert [s[1] for s in both] == ["init pca with bisecting", "init pca at k > 4"]
+
+
+def test_iris_and_digits_with_pca_plan_at_parse_time(workflow):
+    """The dry run plans both datasets and says, before any job, where pca is skipped."""
+    workflow.write_config(IRIS_DIGITS)
+    proc = workflow.run("-n", "--quiet", "rules")
+    said = [line for line in proc.stderr.splitlines() if "init pca is skipped" in line]
+    assert said == [
+        "kmeans-sweep: iris: init pca is skipped at k = 5–20 and fitted at k <= 4 only: its "
+        "starting centres are the first k principal axes, and iris has 4 features"
+    ]
+    assert "config error" not in proc.stderr and "fit_chunk" in proc.stdout

@@ -154,17 +154,71 @@ def check_config(config: dict) -> dict[str, DatasetInfo]:
                 f"sweep.k: k={too_big[0]} is larger than the number of samples in dataset "
                 f"{name!r} ({info.n_samples})"
             )
-        if "pca" in sweep["init"]:
-            too_many = [k for k in sweep["k"] if k > info.n_features]
-            if too_many:
-                raise ConfigError(
-                    f"sweep.init: pca needs k <= number of features, but k={too_many[0]} > "
-                    f"{info.n_features} features in dataset {name!r} (drop pca or that k)"
-                )
         infos[name] = info
     _check_algorithms(sweep)
+    _check_something_to_fit(sweep, infos)
     _check_resampling(config.get("resampling", {}))
     return infos
+
+
+def pca_max_k(info: DatasetInfo) -> int:
+    """The largest k init pca can start on a dataset (fit/plan.py)."""
+    from .fit.plan import pca_max_k as max_k
+
+    return max_k(info.n_samples, info.n_features)
+
+
+def _check_something_to_fit(sweep: dict, infos: dict[str, DatasetInfo]) -> None:
+    """Init pca is skipped at k > a dataset's features; a dataset left with no fit is an error."""
+    from .fit.plan import fit_grid
+
+    for name, info in infos.items():
+        if not fit_grid(sweep, pca_max_k(info)):
+            raise ConfigError(
+                f"sweep.init: nothing to fit for dataset {name!r}: init pca needs k <= its "
+                f"{info.n_features} features and every k swept is larger (add init k-means++ "
+                f"or random, or a k <= {info.n_features})"
+            )
+
+
+def _ks_text(ks: list[int]) -> str:
+    """"5–20" for consecutive ks, else "5, 7, 9"."""
+    if len(ks) > 2 and ks == list(range(ks[0], ks[-1] + 1)):
+        return f"{ks[0]}–{ks[-1]}"
+    return ", ".join(str(k) for k in ks)
+
+
+def skips(sweep: dict, name: str, info: DatasetInfo) -> list[list[str]]:
+    """[what, short, why] of every swept combination not fitted on a dataset: the (init,
+    algorithm) pairs an algorithm cannot fit, and init pca at k > the dataset's features.
+    Said at parse time, in the comparison table and in its picture."""
+    from .fit.algorithms import skipped
+    from .fit.plan import PCA_REASON, pca_skipped_ks
+
+    out = [
+        [f"init {i} with algorithm {a}", f"init {i} with {a}", why]
+        for i, a, why in skipped(sweep["init"], sweep.get("algorithm", ["lloyd"]))
+    ]
+    max_k = pca_max_k(info)
+    ks = pca_skipped_ks(sweep, max_k)
+    if ks:
+        what = f"init pca at k > {max_k}"
+        why = PCA_REASON.format(name=name, d=info.n_features)
+        out.append([f"{what} (k = {_ks_text(ks)})", what, why])
+    return out
+
+
+def pca_skip_line(sweep: dict, name: str, info: DatasetInfo) -> str | None:
+    """The parse-time sentence about init pca on a dataset, or None when nothing is skipped."""
+    from .fit.plan import PCA_REASON, pca_skipped_ks
+
+    ks = pca_skipped_ks(sweep, pca_max_k(info))
+    if not ks:
+        return None
+    return (
+        f"{name}: init pca is skipped at k = {_ks_text(ks)} and fitted at k <= "
+        f"{pca_max_k(info)} only: {PCA_REASON.format(name=name, d=info.n_features)}"
+    )
 
 
 def _check_resampling(res: dict) -> None:

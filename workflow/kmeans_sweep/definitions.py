@@ -71,6 +71,8 @@ STABILITY_BANDS: tuple[tuple[float, str], ...] = (
     (0.6, "doubtful"),
     (0.0, "not to be trusted"),
 )
+#: The hatched bands over the ks no criterion may pick (choose/degenerate.py).
+DEGENERATE = "degenerate k (not picked)"
 
 #: Colour meanings shared by every plot (init colours are in plot_style.INIT_COLORS).
 PICK = "this criterion's pick"

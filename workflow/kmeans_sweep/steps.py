@@ -199,12 +199,14 @@ def aggregate_fits(
     fits.parquet and summary.parquet at full precision; summary.csv rounded for people."""
     import pandas as pd
 
+    from .choose import degenerate
     from .fit.gap import gap_table
     from .tables.aggregate import combine_fits, summarize
     from .tables.render import for_people
 
     fits = combine_fits([pd.read_parquet(p) for p in chunk_paths], init_order, algorithm_order)
     summary = summarize(fits, init_order, algorithm_order)
+    summary = degenerate.mark(summary, degenerate.degenerate_ks(fits))
     io.write_parquet(fits, out_fits)
     io.write_parquet(summary, out_summary)
     io.write_csv(for_people(summary), out_summary_csv)
@@ -275,26 +277,40 @@ def plot_sweep(
     }
     X, y = io.load_prepared(X_path, y_path)
     rec = choice[choice["criterion"] == "recommended"].iloc[0]
-    if int(rec["k"]) == 1:  # no cluster structure: one cluster, centred on the mean
-        labels, centers = np.zeros(X.shape[0], dtype=np.int64), X.mean(axis=0, keepdims=True)
-    else:
-        key = methods.fit_of(int(rec["k"]), str(rec["fit_init"]), int(rec["fit_seed"]))
-        labels = io.read_labels(label_paths, [key])[key]
-        centers = io.read_centers(center_paths, *io.split_key(key))
+    labels, centers, shown = _pca_fit(rec, fits, X, label_paths, center_paths)
     names = json.loads(Path(meta_path).read_text()).get("label_names")
     marks["clusters_pca"] = clusters.plot_clusters_pca(
-        X, labels, centers, y, choice, out_clusters, dataset=dataset, class_names=names, **plots
+        X, labels, centers, y, choice, out_clusters, dataset=dataset, class_names=names,
+        shown=shown, **plots
     )
     render.write_summary_page(pd.read_parquet(summary_path), dataset, out_summary_html)
     log.info("plots mark: %s", marks)
     return marks
 
 
+def _pca_fit(rec, fits, X, label_paths, center_paths):
+    """(labels, centres, shown) of the PCA view: the recommended k's best fit; one cluster on
+    the mean at k = 1 (no structure); with no recommendation (every k degenerate) the best
+    fit at the smallest k, ``shown`` = its (k, method, seed)."""
+    import pandas as pd
+
+    from .tables import methods
+
+    if pd.notna(rec["k"]) and int(rec["k"]) == 1:
+        return np.zeros(X.shape[0], dtype=np.int64), X.mean(axis=0, keepdims=True), None
+    shown = None
+    if pd.isna(rec["k"]):
+        shown = _best_keys(fits, [int(fits["k"].min())])[0]
+    key = methods.fit_of(*(shown or (int(rec["k"]), str(rec["fit_init"]), int(rec["fit_seed"]))))
+    labels = io.read_labels(label_paths, [key])[key]
+    return labels, io.read_centers(center_paths, *io.split_key(key)), shown
+
+
 def compare_algorithms(
     *, dataset, fits_path, label_paths, skipped, plots, out_csv, out_parquet, out_html, out_plot
 ):
     """The algorithm comparison table (Parquet at full precision, CSV and HTML rounded) and
-    picture. ``skipped``: (init, algorithm, reason) of each combination not fitted."""
+    picture. ``skipped``: (what, short, why) of each combination not fitted (config.skips)."""
     import pandas as pd
 
     from .plots import comparison as comparison_plot
@@ -308,9 +324,9 @@ def compare_algorithms(
     notes = compare.findings(comparison)
     if comparison["algorithm"].nunique() == 1:
         notes.append("Only one algorithm was swept: list more in sweep.algorithm to compare.")
-    notes += [f"Not fitted: init {i} with algorithm {a} ({why})." for i, a, why in skipped]
+    notes += [f"Not fitted: {what} ({why})." for what, _, why in skipped]
     render.write_comparison_page(comparison, dataset, notes, out_html)
-    short = [f"init {i} with {a}" for i, a, _ in skipped]
+    short = [s for _, s, _ in skipped]
     comparison_plot.plot_comparison(comparison, out_plot, dataset=dataset, skipped=short, **plots)
     for line in notes:
         log.info("%s", line)
@@ -336,14 +352,14 @@ def choose_k(
     import pandas as pd
 
     from .choose import choose_k as C
-    from .choose import verdict
+    from .choose import degenerate, verdict
     from .choose.stability import stability_table
     from .tables import methods, render
 
     fits = pd.read_parquet(fits_path)
     labels = methods.labels_view(io.read_labels(label_paths), methods.named(fits))
     fits = methods.view(fits)
-    stability = stability_table(labels)
+    stability = degenerate.mark(stability_table(labels), degenerate.degenerate_ks(fits))
     gap = pd.read_parquet(gap_path)
     resampling = pd.read_parquet(resampling_path) if resampling_path else None
     choice = C.choose_k(fits, gap, stability, resampling)

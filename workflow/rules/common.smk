@@ -47,20 +47,26 @@ RESAMPLING = plan.resampling_settings(config)
 RESAMPLING_ON = resample_items.enabled(RESAMPLING)
 # seconds per unit of estimated work, from the jobs that already ran here (cost.py)
 SECONDS_PER_UNIT, _ = cost.seconds_per_unit(config["cache_dir"])
-GRID = plan_jobs.fit_grid(SWEEP)  # every fit key (k, init, seed[, algorithm]), sorted
-# (init, algorithm) pairs an algorithm cannot fit: said here, in the comparison table and plot
-SKIPPED = algorithms.skipped(SWEEP["init"], SWEEP["algorithm"])
+# every fit key (k, init, seed[, algorithm]) of each dataset, sorted: init pca is not fitted at
+# k > the dataset's features
+GRIDS = {name: plan_jobs.fit_grid(SWEEP, plan.pca_max_k(info)) for name, info in DATASETS.items()}
+# (init, algorithm) pairs an algorithm cannot fit and init pca at k > a dataset's features:
+# said here, in the comparison table and plot
 if not workflow.remote_exec:
     for _line in algorithms.skipped_lines(SWEEP["init"], SWEEP["algorithm"]):
         print(f"kmeans-sweep: {_line}", file=sys.stderr)
+    for _name, _info in DATASETS.items():
+        _line = plan.pca_skip_line(SWEEP, _name, _info)
+        if _line:
+            print(f"kmeans-sweep: {_line}", file=sys.stderr)
 
 
 @functools.cache
 def grid_costs(name):
-    """The estimated work of each fit of GRID on one dataset (cost units)."""
+    """The estimated work of each fit of the dataset's grid (cost units)."""
     info = DATASETS[name]
     labelled = plan.is_labelled(config["datasets"][name])
-    return cost.fit_costs(info.n_samples, info.n_features, GRID, FIT_SETTINGS, labelled)
+    return cost.fit_costs(info.n_samples, info.n_features, GRIDS[name], FIT_SETTINGS, labelled)
 
 
 @functools.cache
@@ -146,7 +152,7 @@ def dataset_plan(name):
     gap_items, gap_costs = gap_work(name)
     res_items, res_costs = resample_work(name)
     return plan_jobs.make_plan(
-        GRID,
+        GRIDS[name],
         grid_costs(name),
         JOBS[name],
         fixed,
@@ -209,7 +215,9 @@ def get_plot_settings(wildcards):
 
 
 def get_skipped(wildcards):
-    return [list(s) for s in SKIPPED]
+    """[what, short, why] of every combination not fitted on the dataset (config.skips)."""
+    name = wildcards.dataset
+    return plan.skips(SWEEP, name, DATASETS[name])
 
 
 def get_fit_mem_mb(wildcards, attempt):

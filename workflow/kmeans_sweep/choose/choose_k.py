@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..definitions import RULES
+from . import degenerate
 from .knee import kneedle
 from .stability import stability_by_k, stability_pick
 
@@ -66,10 +67,11 @@ CLEAR_MIN_SILHOUETTE = 0.25
 
 
 
-def gap_pick(gap_df: pd.DataFrame) -> int | None:
+def gap_pick(gap_df: pd.DataFrame, exclude=()) -> int | None:
     """Smallest k with Gap(k) >= Gap(k+1) - s(k+1), comparing consecutive rows
-    of the table sorted by k; rows with a NaN gap or sk are skipped. None when
-    no k qualifies (including tables with fewer than two usable rows)."""
+    of the table sorted by k; rows with a NaN gap or sk are skipped, and ks in
+    ``exclude`` (degenerate) are never picked, though they still serve as the k+1 of the
+    k before. None when no k qualifies (including tables with fewer than two usable rows)."""
     if gap_df is None or len(gap_df) == 0:
         return None
     df = gap_df[["k", "gap", "sk"]].dropna().sort_values("k")
@@ -77,7 +79,7 @@ def gap_pick(gap_df: pd.DataFrame) -> int | None:
     gap = df["gap"].to_numpy(dtype=float)
     sk = df["sk"].to_numpy(dtype=float)
     for i in range(len(df) - 1):
-        if gap[i] >= gap[i + 1] - sk[i + 1]:
+        if gap[i] >= gap[i + 1] - sk[i + 1] and int(ks[i]) not in exclude:
             return int(ks[i])
     return None
 
@@ -137,9 +139,13 @@ def _row(criterion: str, k: int | None, note: str, uses_labels: bool = False) ->
     }
 
 
-def _elbow_row(fits: pd.DataFrame, by_k: pd.DataFrame) -> dict:
+def _elbow_row(fits: pd.DataFrame, by_k: pd.DataFrame, bad=()) -> dict:
     if "inertia" not in by_k:
         return _row("elbow", None, "no inertia column")
+    zero = degenerate.zero_inertia_k(by_k)
+    if zero is not None and zero not in bad:
+        return _row("elbow", zero, f"the best-fit inertia is zero from k={zero} on (every point "
+                    "on its centre): adding clusters stops paying off there")
     curve = by_k[["k", "inertia"]].dropna()
     # Per-run knees: one inertia curve per (init, seed).
     run_knees = []
@@ -154,8 +160,12 @@ def _elbow_row(fits: pd.DataFrame, by_k: pd.DataFrame) -> dict:
             "elbow", None, f"Kneedle needs >= 3 k values with an inertia, have {len(curve)}"
         )
     knee = kneedle(curve["k"], curve["inertia"], curve="convex", direction="decreasing")
+    if knee is not None and int(knee) in bad:  # again on the ks that are not degenerate
+        ok = degenerate.usable(curve, bad)
+        knee = kneedle(ok["k"], ok["inertia"], curve="convex", direction="decreasing")
     if knee is None:
-        return _row("elbow", None, "Kneedle found no knee in the best-fit inertia curve")
+        return _row("elbow", None, "Kneedle found no knee in the best-fit inertia curve"
+                    + (" at a k that is not degenerate" if bad else ""))
     knee = int(knee)
     agree = sum(1 for v in run_knees if v == knee)
     return _row(
@@ -166,8 +176,9 @@ def _elbow_row(fits: pd.DataFrame, by_k: pd.DataFrame) -> dict:
 
 
 def _extreme_row(by_k: pd.DataFrame, col: str, maximize: bool) -> dict:
+    """The k of the best value (``by_k``: only the ks that are not degenerate)."""
     if col not in by_k or by_k[col].isna().all():
-        return _row(col, None, "undefined at every k")
+        return _row(col, None, "undefined at every k that is not degenerate")
     best = by_k.loc[by_k[col].idxmax() if maximize else by_k[col].idxmin()]
     return _row(
         col,
@@ -176,10 +187,10 @@ def _extreme_row(by_k: pd.DataFrame, col: str, maximize: bool) -> dict:
     )
 
 
-def _gap_row(gap: pd.DataFrame | None) -> dict:
+def _gap_row(gap: pd.DataFrame | None, bad=()) -> dict:
     if gap is None or len(gap) == 0:
         return _row("gap", None, "gap statistic not computed")
-    k = gap_pick(gap)
+    k = gap_pick(gap, exclude=bad)
     if k is None:
         return _row("gap", None, "no k has Gap(k) >= Gap(k+1) - s(k+1) in the swept range")
     return _row("gap", k, "")
@@ -188,7 +199,8 @@ def _gap_row(gap: pd.DataFrame | None) -> dict:
 def _stability_row(per_k: pd.DataFrame) -> dict:
     k = stability_pick(per_k)
     if k is None:
-        return _row("stability", None, "not computed (needs >= 2 seeds per (k, init))")
+        return _row("stability", None, "not computed (needs >= 2 seeds per (k, init)) or "
+                    "every k is degenerate")
     r = per_k.loc[per_k["k"] == k].iloc[0]
     best = per_k.loc[per_k["stability_mean"].idxmax()]
     return _row(
@@ -356,6 +368,11 @@ def choose_k(
     the best-fit silhouette there is >= ``CLEAR_MIN_SILHOUETTE`` (0.25, Kaufman & Rousseeuw's
     "no substantial structure" bound), more than one k was swept and the recommended k is not
     the largest one swept (the curves may go on improving beyond it); otherwise "uncertain".
+
+    Degenerate k (:mod:`.degenerate`: no fit found k clusters, or k > n / 2): no criterion
+    picks it and the recommendation ignores it (``None`` when every k is degenerate); the
+    recommended row's note says which ks and why. ``elbow`` takes the smallest k whose
+    best-fit inertia is zero, when there is one (the data has at most k distinct points).
     """
     if len(fits) == 0 or "k" not in fits:
         by_k = pd.DataFrame({"k": []})
@@ -368,28 +385,30 @@ def choose_k(
                 fits[col] = 0
         by_k = criteria_by_k(fits) if len(fits) else pd.DataFrame({"k": []})
     ks_swept = sorted(int(k) for k in by_k["k"])
+    bad = degenerate.degenerate_ks(fits)  # {k: why}: no criterion picks these
+    ok = degenerate.usable
     per_k_stab = stability_by_k(stability)
     stab_of = dict(
         zip(per_k_stab["k"].astype(int), per_k_stab["stability_mean"].astype(float), strict=True)
     )
     rows = [
-        _elbow_row(fits, by_k),
-        _extreme_row(by_k, "silhouette", True),
-        _extreme_row(by_k, "calinski_harabasz", True),
-        _extreme_row(by_k, "davies_bouldin", False),
-        _gap_row(gap),
-        _stability_row(per_k_stab),
+        _elbow_row(fits, by_k, bad),
+        _extreme_row(ok(by_k, bad), "silhouette", True),
+        _extreme_row(ok(by_k, bad), "calinski_harabasz", True),
+        _extreme_row(ok(by_k, bad), "davies_bouldin", False),
+        _gap_row(gap, bad),
+        _stability_row(ok(per_k_stab, bad)),
     ]
-    said = None
+    said = None  # the resampling verdict, when it was computed
     if resampling is not None and len(resampling):
         extra, said = _resampling_rows(resampling)
         rows += extra
-    labels_row = _labels_row(by_k)
+    labels_row = _labels_row(ok(by_k, bad))
     if labels_row is not None:
         rows.append(labels_row)
     voting = (*LABEL_FREE_CRITERIA, *RESAMPLING_CRITERIA)
     votes = {r["criterion"]: r["k"] for r in rows if r["criterion"] in voting}
-    rec, agree = _recommend(votes, ks_swept, stab_of)
+    rec, agree = _recommend(votes, [k for k in ks_swept if k not in bad], stab_of)
     if said is not None and not said["structure"]:
         rec, agree = 1, []
     rows.append(_row("recommended", rec, ""))
@@ -398,13 +417,7 @@ def choose_k(
         r["criteria_agreeing"] = sum(1 for k in votes.values() if k is not None and k == r["k"])
         r["confidence"] = ""
     rec_row = rows[-1]
-    if rec == 1:
-        rec_row["confidence"] = NO_STRUCTURE
-        rec_row["note"] = f"the data show no cluster structure: {said['reason']}"
-    else:
-        clear, reasons = _confidence(rec, agree, ks_swept, rec_row, len(votes))
-        rec_row["confidence"] = "clear" if clear else "uncertain"
-        rec_row["note"] = "; ".join(reasons)
+    _explain(rec_row, rec, agree, ks_swept, len(votes), said, degenerate.clause(fits, bad))
     out = pd.DataFrame(rows, columns=list(CHOICE_COLUMNS))
     out["k"] = out["k"].astype("Int64")
     out["fit_seed"] = out["fit_seed"].astype("Int64")
@@ -413,6 +426,20 @@ def choose_k(
     if "ari" not in fits or fits["ari"].isna().all():
         out = out.drop(columns="ari_with_labels_best_fit")
     return out
+
+
+def _explain(rec_row, rec, agree, ks_swept, voters: int, said, degenerate_clause) -> None:
+    """The recommended row's confidence and note: "no structure" with the resampling's reason
+    when it found none, else clear or uncertain with the reasons; and the degenerate ks."""
+    if rec == 1 and said is not None:
+        rec_row["confidence"] = NO_STRUCTURE
+        rec_row["note"] = f"the data show no cluster structure: {said['reason']}"
+        return
+    clear, reasons = _confidence(rec, agree, ks_swept, rec_row, voters)
+    rec_row["confidence"] = "clear" if clear else "uncertain"
+    if degenerate_clause:
+        reasons = [degenerate_clause] if rec is None else [*reasons, degenerate_clause]
+    rec_row["note"] = "; ".join(reasons)
 
 
 def edge_advice(k: int, swept: list[int]) -> str:

@@ -7,6 +7,7 @@ import textwrap
 import pandas as pd
 
 from .choose_k import NO_STRUCTURE, candidates, edge_advice, voters
+from .degenerate import PHRASE
 
 
 def picks(choice: pd.DataFrame) -> dict[str, int | None]:
@@ -40,11 +41,16 @@ def headline(choice: pd.DataFrame, dataset: str, swept: list[int], width: int = 
 
     Clear: "recommended k = 5 (clear: ...)". Uncertain: "no clear k. Candidates: k = 20 (2 of
     6 criteria), 11, 13 (1 of 6 each)" naming every label-free pick, the recommended first;
-    when that k is at an end of the swept range, the advice to widen the sweep comes next.
+    when that k is at an end of the swept range, the advice to widen the sweep comes next; when
+    some k are degenerate, what happened and the widest k that is not (e.g. "KMeans found at
+    most 5 distinct clusters: k = 6–11 are degenerate and not picked (the widest k that is
+    not: 5)") comes next.
     """
     rec = row(choice, "recommended")
+    said = [c for c in str(rec["note"]).split("; ") if PHRASE in c] if rec is not None else []
     if rec is None or pd.isna(rec["k"]):
-        return [f"{dataset}: no recommendation (no fits)"]
+        first = f"{dataset}: no recommendation{'' if said else ' (no fits)'}"
+        return [first, *(part for c in said for part in textwrap.wrap(c, width))]
     k = int(rec["k"])
     if rec["confidence"] == NO_STRUCTURE:
         lines = [f"{dataset}: no cluster structure (recommended k = 1)"]
@@ -57,7 +63,8 @@ def headline(choice: pd.DataFrame, dataset: str, swept: list[int], width: int = 
     edge = edge_advice(k, swept)
     if edge:
         lines.append(edge)
-    why = [c for c in str(rec["note"]).split("; ") if c != edge]
+    lines += [part for c in said for part in textwrap.wrap(c, width)]
+    why = [c for c in str(rec["note"]).split("; ") if c != edge and c not in said]
     return lines + textwrap.wrap("Why: " + "; ".join(why), width)
 
 

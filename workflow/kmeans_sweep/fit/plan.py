@@ -17,18 +17,41 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+#: Why init pca is not fitted at k > the number of features (said at parse time, in the
+#: comparison table and picture, and in docs/degenerate-data.md).
+PCA_REASON = "its starting centres are the first k principal axes, and {name} has {d} features"
 
-def fit_grid(sweep: dict) -> list[tuple]:
+
+def pca_max_k(n_samples: int, n_features: int) -> int:
+    """The largest k init pca can start (PCA has at most min(n, d) components)."""
+    return min(int(n_samples), int(n_features))
+
+
+def pca_skipped_ks(sweep: dict, max_k: int | None) -> list[int]:
+    """The swept ks at which init pca is not fitted on a dataset (k > ``max_k``)."""
+    if "pca" not in sweep["init"] or max_k is None:
+        return []
+    return sorted(int(k) for k in sweep["k"] if k > max_k)
+
+
+def fit_grid(sweep: dict, pca_max_k: int | None = None) -> list[tuple]:
     """Every fit of the sweep, sorted, so config list order does not matter: its key
     (io.fit_key: (k, init, seed) for lloyd, (k, init, seed, algorithm) otherwise) for every
     k, init, seed and algorithm, except the (init, algorithm) pairs the algorithm does not
-    support (algorithms.skipped)."""
+    support (algorithms.skipped) and, given a dataset's ``pca_max_k``, init pca at larger k."""
     from ..io import fit_key
     from .algorithms import DEFAULT, supports
 
     inits, seeds = sweep["init"], sweep["seeds"]
     pairs = [(i, a) for a in sweep.get("algorithm", [DEFAULT]) for i in inits if supports(a, i)]
-    return sorted(fit_key(k, i, s, a) for k in sweep["k"] for i, a in pairs for s in seeds)
+    no_pca = set(pca_skipped_ks(sweep, pca_max_k))
+    return sorted(
+        fit_key(k, i, s, a)
+        for k in sweep["k"]
+        for i, a in pairs
+        for s in seeds
+        if not (i == "pca" and k in no_pca)
+    )
 
 
 def n_jobs(

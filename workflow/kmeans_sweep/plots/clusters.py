@@ -9,6 +9,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 from matplotlib.lines import Line2D
 
 from ..choose.verdict import row, short
@@ -113,12 +114,12 @@ def label_points(ax, xy: np.ndarray, texts: list[str], avoid_px: float) -> None:
 
 def draw_clusters_pca(
     X, labels, centers, y, choice, *, dataset: str, class_names=None, width=8, height=5,
-    max_points=20000, **_,
+    max_points=20000, shown=None, **_,
 ):
-    """Left: the best fit at the recommended k (choose_k.csv's fit_init, fit_seed). Right: the
-    true classes with a legend. Returns (figure, {"clusters_pca": k})."""
-    rec = row(choice, "recommended")
-    k = int(rec["k"])
+    """Left: the best fit at the recommended k (choose_k.csv's fit_init, fit_seed), or, with no
+    recommended k, the fit ``shown`` = (k, method, seed). Right: the true classes with a
+    legend. Returns (figure, {"clusters_pca": k})."""
+    k, title = _shown(choice, shown)
     idx, P, C, ev = _project(X, centers, max_points)
     panels = 2 if y is not None else 1
     size = 5 if len(idx) > 3000 else 10
@@ -133,7 +134,7 @@ def draw_clusters_pca(
                    lw=0)
         ax.scatter(C[:, 0], C[:, 1], marker="X", s=120, c="white", edgecolors="black", lw=1.2,
                    zorder=5)
-        ax.set_title(_fit_title(choice, rec))
+        ax.set_title(title)
         if y is not None:
             _classes(axes[0, 1], P, y[idx], class_names, size)
         for a in axes[0]:
@@ -147,13 +148,22 @@ def draw_clusters_pca(
     return fig, {"clusters_pca": k}
 
 
-def _fit_title(choice, rec) -> str:
-    if int(rec["k"]) == 1:
-        return f"{short(choice)}: every point in one cluster\n✕ the data's mean"
-    return (
-        f"{short(choice)} (the recommended k): best fit, {rec['fit_init']} seed "
-        f"{int(rec['fit_seed'])}\ncentroids ✕ numbered; cluster colours are not class colours"
-    )
+_CENTROIDS = "centroids ✕ numbered; cluster colours are not class colours"
+
+
+def _shown(choice, shown) -> tuple[int, str]:
+    """(k, title) of the left panel: the recommended k's best fit; every point in one cluster
+    when the recommendation is k = 1 (no structure); ``shown`` when every k is degenerate."""
+    rec = row(choice, "recommended")
+    if pd.isna(rec["k"]):
+        k, init, seed = shown
+        what = f"no recommended k (every k is degenerate); k = {k}, the smallest swept"
+        return k, f"{what}: best fit, {init} seed {seed}\n{_CENTROIDS}"
+    k = int(rec["k"])
+    if k == 1:
+        return 1, f"{short(choice)}: every point in one cluster\n✕ the data's mean"
+    what = f"{short(choice)} (the recommended k)"
+    return k, f"{what}: best fit, {rec['fit_init']} seed {int(rec['fit_seed'])}\n{_CENTROIDS}"
 
 
 def _classes(ax, P, y, class_names, size) -> None:

@@ -16,9 +16,10 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from ..choose.choose_k import LABEL_FREE_CRITERIA, criteria_by_k
+from ..choose.degenerate import degenerate_ks
 from ..choose.stability import informative_inits, stability_by_k
 from ..choose.verdict import headline, picks
-from ..definitions import ALL_BAND, BEST_FIT, MEAN_ALL, MOST_STABLE, PICK, RULES
+from ..definitions import ALL_BAND, BEST_FIT, DEGENERATE, MEAN_ALL, MOST_STABLE, PICK, RULES
 from ..tables.methods import linestyle
 from .style import (
     BEST_COLOR,
@@ -32,6 +33,7 @@ from .style import (
     mark_pick,
     mark_recommended,
     save_marked,
+    shade_degenerate,
 )
 
 __all__ = ["draw_criteria", "draw_stability", "plot_criteria", "plot_stability"]
@@ -109,7 +111,7 @@ def _stability_panel(ax, stability, pick, rec, colors) -> None:
     ax.set_ylabel("mean pairwise ARI between seeds")
 
 
-def _legend_handles(rec, confidence, inits, colors) -> list:
+def _legend_handles(rec, confidence, inits, colors, bad=()) -> list:
     handles = [
         Line2D([], [], color=MEAN_COLOR, lw=1.4, label=MEAN_ALL),
         Patch(color=MEAN_COLOR, alpha=0.25, label=ALL_BAND),
@@ -122,6 +124,8 @@ def _legend_handles(rec, confidence, inits, colors) -> list:
     if rec is not None:
         handles.append(Patch(color=REC_COLOR, alpha=0.35, label=f"recommended k = {rec} "
                              f"({confidence})"))
+    if bad:
+        handles.append(Patch(facecolor="0.9", edgecolor="0.7", hatch="///", label=DEGENERATE))
     return handles
 
 
@@ -141,12 +145,14 @@ def draw_criteria(fits, gap, stability, choice, *, dataset: str):
         _gap_panel(axes.flat[4], gap, marks.get("gap"), rec)
         _stability_panel(axes.flat[5], stability, marks.get("stability"), rec, colors)
         all_ks = set(swept) | ({int(k) for k in gap["k"]} if gap is not None else set())
+        bad = degenerate_ks(fits) if len(fits) else {}
         for ax in axes.flat:
+            shade_degenerate(ax, bad, label=None)
             int_ticks(ax, all_ks)
         for ax in axes[1]:
             ax.set_xlabel("k (number of clusters)")
         inits = informative_inits(stability) if stability is not None and len(stability) else []
-        fig.legend(handles=_legend_handles(rec, confidence, inits, colors),
+        fig.legend(handles=_legend_handles(rec, confidence, inits, colors, bad),
                    loc="outside lower center", ncol=2, frameon=False, fontsize=9)
         lines = headline(choice, dataset, swept, width=130)
         fig.suptitle("\n".join(lines), fontsize=11)
@@ -156,7 +162,8 @@ def draw_criteria(fits, gap, stability, choice, *, dataset: str):
 
 def draw_stability(stability, choice, *, dataset: str):
     """Mean pairwise ARI between seeds vs k, one line (± sd band) per init, the most stable
-    init per k and the stability pick (from ``choice``)."""
+    init per k and the stability pick (from ``choice``); the degenerate ks hatched when the
+    table has a ``degenerate`` column."""
     pick = picks(choice).get("stability")
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(8, 5.6), layout="constrained")
@@ -179,6 +186,8 @@ def draw_stability(stability, choice, *, dataset: str):
                     label=text)
         per_k = stability_by_k(st)
         ks, sm = per_k["k"].to_numpy(int), per_k["stability_mean"].to_numpy(float)
+        if "degenerate" in stability:  # marked by the choose_k step (choose/degenerate.py)
+            shade_degenerate(ax, set(stability.loc[stability["degenerate"] != "", "k"]))
         draw_best(ax, ks, sm, label=f"{MOST_STABLE} (used for the pick)")
         mark_pick(ax, ks, sm, pick, label=f"stability pick: k = {pick}, {RULES['stability']}")
         lo = min(0.0, float(np.nanmin(st["stability_mean"] - st["stability_std"].fillna(0))))

@@ -14,6 +14,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from ..choose.degenerate import degenerate_ks
 from ..choose.verdict import picks
 from ..definitions import RULES, SEED_BAND
 from .style import (
@@ -24,9 +25,23 @@ from .style import (
     line_groups,
     mark_pick,
     save_marked,
+    shade_degenerate,
 )
 
 COMPACT_LINES = 6  # more lines than this (several algorithms): short legend entries
+
+
+def _with_coverage(text: str, ks, all_ks) -> str:
+    """The legend text of a line fitted at fewer ks than the sweep (init pca is skipped at k >
+    the number of features) with "k ≤ 4 only" added (inside its parentheses if it has some)."""
+    ks, all_ks = sorted(ks), sorted(all_ks)
+    if ks == all_ks or not ks:
+        return text
+    if ks == [k for k in all_ks if k <= ks[-1]]:
+        note = f"k ≤ {ks[-1]} only"
+    else:
+        note = f"{len(ks)} of {len(all_ks)} k only"
+    return f"{text[:-1]}; {note})" if text.endswith(")") else f"{text} ({note})"
 
 
 def _line_text(label: str, n: int, sd: pd.Series, compact: bool) -> str:
@@ -51,7 +66,7 @@ def _draw_init_lines(ax, fits: pd.DataFrame, metric: str) -> str | None:
         n_seeds = max(n_seeds, n)
         sd = stats["std"].fillna(0)
         mean = stats["mean"]
-        text = _line_text(label, n, sd, compact)
+        text = _with_coverage(_line_text(label, n, sd, compact), stats.index, fits["k"].unique())
         ax.plot(mean.index, mean, ls, color=colors[init], marker="o", ms=3.5, lw=1.6, label=text)
         if n > 1 and (sd > 0).any():
             ax.fill_between(mean.index, mean - sd, mean + sd, color=colors[init], alpha=0.15, lw=0)
@@ -83,6 +98,7 @@ def draw_elbow(fits, choice, *, dataset: str, width=8, height=5, **_):
         )
         title = _draw_init_lines(ax, fits, "inertia")
         best = _best_curve(fits, "inertia")
+        shade_degenerate(ax, degenerate_ks(fits))
         draw_best(ax, best.index, best.to_numpy())
         mark_pick(ax, best.index, best.to_numpy(), pick, label=f"elbow pick: k = {pick}")
         ax.set_ylabel("inertia (within-cluster SS)")
@@ -105,6 +121,7 @@ def draw_silhouette(fits, choice, *, dataset: str, width=8, height=5, **_):
         fig, ax = plt.subplots(figsize=(width, height * 1.15), layout="constrained")
         title = _draw_init_lines(ax, fits, "silhouette")
         best = _best_curve(fits, "silhouette")
+        shade_degenerate(ax, degenerate_ks(fits))
         draw_best(ax, best.index, best.to_numpy())
         value = best.get(pick, float("nan")) if pick is not None else float("nan")
         label = f"silhouette pick: k = {pick} ({value:.3f})"

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from ..definitions import BEST_FIT, PICK
+from ..definitions import BEST_FIT, DEGENERATE, PICK
 from ..io import atomic_path
 
 INIT_COLORS = {"k-means++": "#1f77b4", "random": "#ff7f0e", "pca": "#2ca02c"}
@@ -71,6 +71,14 @@ def mark_pick(ax, ks, values, pick: int | None, label: str | None = PICK) -> Non
 def mark_recommended(ax, rec: int | None, label: str | None = None) -> None:
     if rec is not None:
         ax.axvspan(rec - 0.4, rec + 0.4, color=REC_COLOR, alpha=0.35, zorder=0, lw=0, label=label)
+
+
+def shade_degenerate(ax, ks, label: str | None = DEGENERATE) -> None:
+    """Grey hatched bands over the degenerate ks (choose/degenerate.py), labelled once."""
+    for k in sorted(int(k) for k in ks):
+        ax.axvspan(k - 0.5, k + 0.5, facecolor="0.9", edgecolor="0.7", hatch="///", lw=0,
+                   zorder=0, label=label)
+        label = None
 
 
 def draw_best(ax, ks, values, label: str | None = BEST_FIT) -> None:

@@ -54,6 +54,8 @@ SUMMARY_KEYS: dict[str, str] = {
     "init": "initialisation method",
     "algorithm": "KMeans algorithm",
     "n_fits": "number of fits (seeds) in this row",
+    "degenerate": "why no criterion may pick this k (no fit at this k found k clusters, or "
+    "k > n/2: fewer than two points per cluster); empty when it may",
 }
 
 CHOICE_GUIDE: dict[str, str] = {
