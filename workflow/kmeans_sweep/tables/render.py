@@ -64,8 +64,10 @@ CHOICE_GUIDE: dict[str, str] = {
     "k": "the k this criterion picks (empty: it cannot pick)",
     "rule": "how the criterion picks its k",
     "uses_labels": "True: compares with the true labels, not part of the recommendation",
-    "criteria_agreeing": "how many of the six label-free criteria pick this row's k",
-    "confidence": "recommended row only: clear, or uncertain (see note)",
+    "criteria_agreeing": "how many of the label-free criteria that vote pick this row's k (six, "
+    "eight with the resampling evidence)",
+    "confidence": "recommended row only: clear, uncertain, or no structure (k = 1: the "
+    "resampling evidence finds no k that beats the null; see note)",
     "fit_init": "init of the best fit at this k (lowest inertia over every init and seed), "
     "'init / algorithm' when an algorithm besides lloyd is swept; the fit the silhouette "
     "diagram and the cluster picture show",
@@ -79,6 +81,12 @@ CHOICE_GUIDE: dict[str, str] = {
     "gap_sk": "its standard error s(k)",
     "seed_stability_ari": "mean pairwise ARI between the seeds' partitions at this k, most "
     "stable init (1 = every seed agrees)",
+    "pac": "resampling: PAC of the consensus at this k (share of ambiguous pairs; lower is "
+    "crisper)",
+    "rcsi": "resampling: RCSI at this k (how much more stable than the null references)",
+    "p_beta": "resampling: beta-fit p of this k's PAC against the null references",
+    "prediction_strength": "resampling: mean prediction strength at this k (> 0.8: clusters "
+    "predict each other)",
     "note": "details: how many single curves agree, the mean over fits, the reasons",
 }
 
