@@ -71,12 +71,15 @@ def fit_chunk(
     out_gap=None,
     job_name="fit job",
     fail_on=None,
+    terminal=None,
+    item_delay=0.0,
 ):
     """Run one job's fits and gap statistic items (each from the cache when known) and write
     rows, labels, centres and the items' log W.
 
-    The log shows progress while it runs and, at the end, the job's estimated work (the cost
-    model, see cost.py) beside what it really took, so the estimate's error stays visible.
+    The log shows progress while it runs (and ``terminal``, a fit.progress.Terminal, if
+    given) and, at the end, the job's estimated work (the cost model, see cost.py) beside what
+    it really took, so the estimate's error stays visible.
     ``gap``: {"items": [(k, b), ...], "sample_size", "n_init", "max_iter"} (gap.py).
     """
     import pandas as pd
@@ -89,12 +92,13 @@ def fit_chunk(
     X, y = io.load_prepared(X_path, y_path)
     gap = gap or {"items": []}
     units, spu, progress = _job_estimate(X, y, fits, settings, gap, cache_dir, job_name)
+    progress.terminal, progress.delay = terminal, item_delay
     cache, digest = FitCache(cache_dir), data_hash(X, y)
     result = run_fits(
         X, y, fits, settings, dataset, cache, fail_on=fail_on, progress=progress, digest=digest
     )
     gap_cache = FitCache(Path(cache_dir) / "gap" if cache_dir else None)  # beside the fits
-    gap_result = run_gap_items(X, gap["items"], gap, digest, gap_cache)
+    gap_result = run_gap_items(X, gap["items"], gap, digest, gap_cache, progress)
     io.write_labels(result.labels, out_labels)
     io.write_centers(result.centers, out_centers)
     io.write_parquet(pd.DataFrame(result.rows), out_fits)
@@ -135,13 +139,15 @@ def fit_chunk(
 
 
 def _job_estimate(X, y, fits, settings, gap, cache_dir, job_name):
-    """(estimated units, seconds per unit, a Progress over the fits) of one fit job; logged."""
-    from .fit.runner import Progress
+    """(estimated units, seconds per unit, a Progress over the fits and gap items) of one fit
+    job; logged."""
+    from .fit.progress import Progress, item_estimates
 
     n, d = X.shape
     units = cost.fit_costs(n, d, fits, settings, y is not None)
     units[0:1] += cost.job_units(n, d, settings["silhouette_sample_size"])
-    gap_units = float(cost.gap_costs(n, d, gap["items"], gap).sum()) if gap["items"] else 0.0
+    gap_costs = cost.gap_costs(n, d, gap["items"], gap) if gap["items"] else np.zeros(0)
+    gap_units = float(gap_costs.sum())
     spu, source = cost.seconds_per_unit(cache_dir)
     total = float(units.sum()) + gap_units
     log.info(
@@ -152,7 +158,11 @@ def _job_estimate(X, y, fits, settings, gap, cache_dir, job_name):
         total * spu,
         source,
     )
-    return total, spu, Progress(list(units * spu), f"{job_name}")
+    estimates = {
+        **item_estimates("fit", [io.fit_key(*io.split_key(tuple(f))) for f in fits], units * spu),
+        **item_estimates("gap", [(int(k), int(b)) for k, b in gap["items"]], gap_costs * spu),
+    }
+    return total, spu, Progress(estimates, job_name)
 
 
 def aggregate_fits(
