@@ -88,25 +88,35 @@ def last_log_progress(log: Path, now: float) -> tuple[int, float] | None:
 
 
 def job_status(workdir: Path, plan: dict, name: str, entry: dict, j: int, now: float) -> dict:
-    job, started = entry["jobs"][j], plan["started"]
+    """One fit job's state, items done (all, and of them the sweep's fits: None when only the
+    log can say) and estimated seconds left."""
+    job, started, n_fits = entry["jobs"][j], plan["started"], len(entry["fits"])
     outputs = [workdir / f"results/{name}/fits/chunk{j}{s}.parquet" for s in SUFFIXES]
     log = workdir / f"logs/{name}/fit_chunk{j}.log"
-    total, seconds = len(job["items"]), job["seconds"]
+    total = len(job["items"])
+    status = {"job": j + 1, "state": "finished", "done": total, "total": total, "left": 0.0}
+    status["sweep_done"] = sum(i < n_fits for i in job["items"])
     written = all(p.exists() for p in outputs)
     if written and min(p.stat().st_mtime for p in outputs) >= started:
-        return {"job": j + 1, "state": "finished", "done": total, "total": total, "left": 0.0}
+        return status
     cached = items_done(workdir, plan, entry, job["items"])
     done = sum(cached.values()) if cached is not None else 0
     if written and (cached is None or done == total):
-        return {"job": j + 1, "state": "finished", "done": total, "total": total, "left": 0.0}
-    state, left = "waiting", seconds * (1 - done / total if total else 0)
+        return status
+    status["sweep_done"] = None if cached is None else sum(cached[i] for i in cached if i < n_fits)
+    status.update(state="waiting", done=done, left=job["seconds"] * (1 - done / max(1, total)))
     if log.exists() and log.stat().st_mtime >= started:
-        state = "running"
+        status["state"] = "running"
         from_log = last_log_progress(log, now)
         if from_log is not None:
-            done = done if cached is not None else from_log[0]
-            left = from_log[1]
-    return {"job": j + 1, "state": state, "done": done, "total": total, "left": left}
+            status["left"] = from_log[1]
+            status["done"] = done if cached is not None else from_log[0]
+    return status
+
+
+def _sum_known(values):
+    values = list(values)
+    return None if None in values else sum(values)
 
 
 def eta(jobs: list[dict], slots: int) -> float:
@@ -131,6 +141,7 @@ def summarize(workdir, now: float | None = None) -> dict:
         datasets[name] = {
             "done": sum(j["done"] for j in jobs),
             "total": sum(j["total"] for j in jobs),
+            "sweep_done": _sum_known(j["sweep_done"] for j in jobs),  # None: not known
             "jobs": {s: sum(j["state"] == s for j in jobs) for s in STATES},
             "slowest": max(running, key=lambda j: j["left"], default=None),
             "left": eta(jobs, plan["slots"]) if alive is not False else None,
