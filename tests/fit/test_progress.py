@@ -88,14 +88,23 @@ def test_the_switch_and_quiet_turn_the_terminal_lines_off():
     assert terminal is not None
     os.close(terminal.fd)
     from snakemake.settings.enums import Quietness
+    from snakemake.settings.types import OutputSettings
 
     assert run_plan.quiet_progress({Quietness.RULES, Quietness.PROGRESS})  # plain --quiet
     assert run_plan.quiet_progress({Quietness.ALL})
     assert not run_plan.quiet_progress({Quietness.RULES})
     assert not run_plan.quiet_progress(None)
-    environ = {}
-    run_plan.follow_quiet({Quietness.PROGRESS}, environ)
-    assert environ == {fit_progress.SWITCH: "0"}
+
+    def switch(quiet=None, loggers=(), tty=True) -> dict:
+        environ, settings = {}, OutputSettings(quiet=quiet, log_handler_settings=loggers)
+        run_plan.follow_output(settings, environ, tty=tty)
+        return environ
+
+    off = {fit_progress.SWITCH: "0"}
+    assert switch({Quietness.PROGRESS}) == off
+    assert switch(loggers={"rich": None}) == off  # its live display would erase the lines
+    assert switch(loggers={"rich": None}, tty=False) == {}  # piped: whole lines, no display
+    assert switch({Quietness.RULES}) == switch() == {}
 
 
 def test_duration_reads_well():

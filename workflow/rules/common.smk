@@ -101,7 +101,7 @@ def jobs_per_dataset(datasets):
 JOBS = jobs_per_dataset(DATASETS)  # {dataset: number of fit jobs}
 slurm_status.use_adapter()  # cancelled Slurm jobs count as failed (kmeans_sweep/runtime/slurm_status.py)
 if not workflow.remote_exec:  # --quiet keeps the fit jobs' progress lines off the terminal too
-    run_plan.follow_quiet(workflow.output_settings.quiet)
+    run_plan.follow_output(workflow.output_settings)
 
 
 onstart:

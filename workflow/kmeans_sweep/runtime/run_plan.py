@@ -2,7 +2,8 @@
 plan in ``.snakemake/kmeans-sweep/plan.json`` (every dataset's fit jobs and each job's items,
 what the items' cache keys depend on, the parallel slots, who runs it), written once the DAG
 is built (``onstart`` in common.smk, so never in a dry run); and the switch that keeps the fit
-jobs' progress lines off the terminal under Snakemake's ``--quiet``.
+jobs' progress lines off the terminal under Snakemake's ``--quiet`` (and under the live
+display of ``--logger rich``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sys
 import time
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from ..io import atomic_path
 
 PLAN_PATH = Path(".snakemake") / "kmeans-sweep" / "plan.json"
 SWITCH = "KMEANS_SWEEP_PROGRESS"  # fit.progress reads it in the jobs; 0 turns the lines off
+LIVE_LOGGERS = {"rich"}  # logger plugins that redraw a region of the terminal
 
 
 def quiet_progress(quiet) -> bool:
@@ -26,9 +29,14 @@ def quiet_progress(quiet) -> bool:
     return bool(names & {"PROGRESS", "ALL"})
 
 
-def follow_quiet(quiet, environ=os.environ) -> None:
-    """Export SWITCH=0 to the jobs this process starts when --quiet hides progress."""
-    if quiet_progress(quiet):
+def follow_output(settings, environ=os.environ, tty: bool | None = None) -> None:
+    """Export SWITCH=0 to the jobs this process starts when Snakemake's output settings
+    (workflow.output_settings) hide progress (--quiet), or when a logger plugin that redraws
+    a live display (--logger rich) draws on a terminal: a line written under it would be
+    erased at its next refresh and leave a stale line of its display behind."""
+    tty = sys.stderr.isatty() if tty is None else tty
+    live = LIVE_LOGGERS & set(getattr(settings, "log_handler_settings", None) or ())
+    if quiet_progress(settings.quiet) or (live and tty):
         environ[SWITCH] = "0"
 
 
