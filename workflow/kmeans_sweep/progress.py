@@ -20,6 +20,7 @@ the running jobs' last progress line in their logs. Time left: each running job'
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -65,17 +66,31 @@ def items_done(workdir: Path, plan: dict, entry: dict, indices) -> dict[int, boo
     digest = json.loads(meta.read_text())["sha256"]
     root = Path(plan["cache_dir"])
     root = root if root.is_absolute() else workdir / root
-    fits, gaps = FitCache(root), FitCache(root / "gap")
+    memo = plan.setdefault("listings", {})
+    cache, fits, gaps = FitCache(root), cache_names(root, memo), cache_names(root / "gap", memo)
     n_fits, done = len(entry["fits"]), {}
     for i in indices:
         if i < n_fits:
             k, init, seed, algorithm = split_key(tuple(entry["fits"][i]))
-            key = fits.key(digest, k, init, seed, plan["fit_settings"], algorithm)
-            done[i] = fits.has(key)
+            done[i] = cache.key(digest, k, init, seed, plan["fit_settings"], algorithm) in fits
         else:
             k, b = entry["gap"][i - n_fits]
-            done[i] = gaps.has(gaps.gap_key(digest, k, b, plan["gap_settings"]))
+            done[i] = cache.gap_key(digest, k, b, plan["gap_settings"]) in gaps
     return done
+
+
+def cache_names(folder: Path, memo: dict) -> frozenset[str]:
+    """The keys of the entries in a fit cache folder: one listing (kept in ``memo``), not a
+    stat per key."""
+    if folder not in memo:
+        names = set()
+        with contextlib.suppress(FileNotFoundError), os.scandir(folder) as subfolders:
+            for sub in subfolders:
+                if len(sub.name) == 2 and sub.is_dir():
+                    with os.scandir(sub.path) as entries:
+                        names |= {e.name[:-4] for e in entries if e.name.endswith(".npz")}
+        memo[folder] = frozenset(names)
+    return memo[folder]
 
 
 def last_log_progress(log: Path, now: float) -> tuple[int, float] | None:

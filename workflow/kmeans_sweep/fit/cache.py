@@ -79,10 +79,6 @@ class FitCache:
     def _path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}.npz"
 
-    def has(self, key: str) -> bool:
-        """Whether a finished fit is stored under ``key`` (entries are renamed into place)."""
-        return self.root is not None and self._path(key).exists()
-
     def get(self, key: str):
         if self.root is None:
             return None
