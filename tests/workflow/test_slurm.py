@@ -328,6 +328,22 @@ def _running_fit_job(wf: Workflow, submitted: list[tuple[str, str]]) -> str | No
 
 
 BLOBS_FITS = "results/blobs/fits.parquet"
+PROGRESS = REPO / "workflow" / "bin" / "sweep-progress"
+
+
+def _progress_view(wf: Workflow) -> tuple[dict, str]:
+    """The progress command on the run's directory: (its --json numbers, its text)."""
+    import sys
+
+    def run(*args):
+        cmd = [sys.executable, str(PROGRESS), str(wf.path), *args]
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=True).stdout
+
+    return json.loads(run("--json")), run()
+
+
+def n_jobs(view: dict) -> int:
+    return sum(view["datasets"]["blobs"]["jobs"].values())
 
 
 @pytest.fixture(scope="module")
@@ -361,12 +377,21 @@ def test_cancelled_job_is_retried_and_the_run_completes(slurm_cluster, blobs_loc
         victim = _running_fit_job(wf, SUBMITTED.findall(reader.text()))
         time.sleep(0.2)
     assert victim, f"no fit job was seen running:\n{reader.text()[-3000:]}"
+    during = _progress_view(wf)  # from the head node, while the jobs run on the cluster
     subprocess.run(["scancel", victim], check=True, timeout=60)
     proc.wait(timeout=TIMEOUT + 60)
     reader.thread.join(timeout=10)
     out = reader.text()
     if proc.returncode != 0:
         raise AssertionError(f"the run failed (rc {proc.returncode}):\n{out[-6000:]}")
+    after = _progress_view(wf)
+    print(f"\nprogress view during the run:\n{during[1]}\nand after it:\n{after[1]}")
+    blobs = during[0]["datasets"]["blobs"]
+    assert during[0]["snakemake"] == "running" and blobs["jobs"]["running"] >= 1, during[1]
+    assert blobs["slowest"] is not None and during[0]["done"] < during[0]["total"], during[1]
+    assert after[0]["done"] == after[0]["total"] == 80 + 10 * 3, after[1]  # fits, gap fits
+    assert after[0]["datasets"]["blobs"]["jobs"]["finished"] == n_jobs(after[0]), after[1]
+    assert "blobs: 110/110 fits (100 %)" in after[1]
 
     run_id = re.search(r"SLURM run ID: (\S+)", out).group(1)
     jobs = _sacct_jobs(run_id)
