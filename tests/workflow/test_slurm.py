@@ -331,15 +331,26 @@ BLOBS_FITS = "results/blobs/fits.parquet"
 PROGRESS = REPO / "workflow" / "bin" / "sweep-progress"
 
 
+class _ProgressView:
+    """The progress command on the run's directory, started at once in the background;
+    ``result()``: (its --json numbers, its text)."""
+
+    def __init__(self, wf: Workflow):
+        import sys
+
+        cmd = [sys.executable, str(PROGRESS), str(wf.path)]
+        self.procs = [
+            subprocess.Popen(c, stdout=subprocess.PIPE, text=True) for c in (cmd, [*cmd, "--json"])
+        ]
+
+    def result(self) -> tuple[dict, str]:
+        text, numbers = (p.communicate(timeout=120)[0] for p in self.procs)
+        assert all(p.returncode == 0 for p in self.procs), text
+        return json.loads(numbers), text
+
+
 def _progress_view(wf: Workflow) -> tuple[dict, str]:
-    """The progress command on the run's directory: (its --json numbers, its text)."""
-    import sys
-
-    def run(*args):
-        cmd = [sys.executable, str(PROGRESS), str(wf.path), *args]
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=True).stdout
-
-    return json.loads(run("--json")), run()
+    return _ProgressView(wf).result()
 
 
 def n_jobs(view: dict) -> int:
@@ -377,8 +388,11 @@ def test_cancelled_job_is_retried_and_the_run_completes(slurm_cluster, blobs_loc
         victim = _running_fit_job(wf, SUBMITTED.findall(reader.text()))
         time.sleep(0.2)
     assert victim, f"no fit job was seen running:\n{reader.text()[-3000:]}"
-    during = _progress_view(wf)  # from the head node, while the jobs run on the cluster
+    # the progress command from the head node while the jobs run (started alongside the
+    # scancel: it takes seconds to start, and the victim must not finish first)
+    during = _ProgressView(wf)
     subprocess.run(["scancel", victim], check=True, timeout=60)
+    during = during.result()
     proc.wait(timeout=TIMEOUT + 60)
     reader.thread.join(timeout=10)
     out = reader.text()
