@@ -1,4 +1,4 @@
-"""Unit tests of the cost model, the job plan, progress logging and the Slurm status adapter."""
+"""Unit tests of the cost model, the job plan and the Slurm status adapter."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 from kmeans_sweep.fit import cost, gap, plan
-from kmeans_sweep.fit.runner import Progress
 from kmeans_sweep.runtime import slurm_status
 
 SETTINGS = {"n_init": 1, "max_iter": 300, "silhouette_sample_size": 5000}
@@ -156,23 +155,6 @@ def test_default_sweep_fills_eight_cores():
     assert n == 8 and len(costs) == 570
     slurm = plan.job_count(costs, 100, 300, None, 5e-10, gap_costs)
     assert slurm == 1  # the default sweep is minutes of work at most: one cluster job
-
-
-# --- progress -----------------------------------------------------------------------------
-
-
-def test_progress_logs_done_cached_elapsed_and_time_left():
-    now = [0.0]
-    progress = Progress([1.0, 1.0, 1.0, 1.0], "job 1", every=2.0, clock=lambda: now[0])
-    now[0] = 0.5
-    assert progress.update(from_cache=True, seconds=0.0) is None  # too soon
-    now[0] = 2.5
-    line = progress.update(from_cache=False, seconds=2.0)  # took twice the estimate
-    assert line == "job 1: 2/4 fits done (1 from the cache), 2.5 s elapsed, about 4.0 s left"
-    now[0] = 3.0
-    progress.update(from_cache=False, seconds=0.5)
-    line = progress.update(from_cache=False, seconds=0.5)  # the last fit is always logged
-    assert line.startswith("job 1: 4/4 fits done (1 from the cache), 3.0 s elapsed")
 
 
 # --- the Slurm status adapter ---------------------------------------------------------------

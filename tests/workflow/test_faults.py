@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import REPO, SNAKEMAKE, Workflow, tiny_config
 
+from kmeans_sweep import progress
 from kmeans_sweep.io import atomic_path
 
 TIMINGS = ["fit_seconds", "score_seconds"]
@@ -228,6 +229,12 @@ def test_interrupted_run_resumes_without_recomputing(workflow, medium_reference,
     done_before = cache_entries(workflow)
     assert 12 <= done_before < 80, f"{done_before} fits cached at the end\n{run.evidence()}"
     assert not workflow.results("digits", "fits.parquet").exists(), run.evidence()
+    # the progress view counts exactly the fits that were finished (and the gap fits)
+    view = progress.summarize(workflow.path)
+    gap_done = len(list(workflow.results(".cache", "gap").glob("??/*.npz")))
+    assert view["snakemake"] == "not running" and view["total"] == 80 + 24
+    assert view["datasets"]["digits"]["sweep_done"] == done_before
+    assert view["done"] == done_before + gap_done < 80 + 24
     if sig == signal.SIGKILL:  # a hard kill leaves Snakemake's lock behind (README: --unlock)
         workflow.run("--unlock")
     workflow.clear_logs()
@@ -235,6 +242,9 @@ def test_interrupted_run_resumes_without_recomputing(workflow, medium_reference,
     computed, cached = workflow.fit_counts("digits")
     assert computed == 80 - done_before, (computed, cached, done_before)
     pd.testing.assert_frame_equal(rows(workflow, "digits"), medium_reference)
+    view = progress.summarize(workflow.path)
+    assert view["done"] == view["total"] == 80 + 24
+    assert view["datasets"]["digits"]["jobs"]["finished"] == 10
 
 
 @pytest.mark.slow

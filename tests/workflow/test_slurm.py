@@ -328,6 +328,33 @@ def _running_fit_job(wf: Workflow, submitted: list[tuple[str, str]]) -> str | No
 
 
 BLOBS_FITS = "results/blobs/fits.parquet"
+PROGRESS = REPO / "workflow" / "bin" / "sweep-progress"
+
+
+class _ProgressView:
+    """The progress command on the run's directory, started at once in the background;
+    ``result()``: (its --json numbers, its text)."""
+
+    def __init__(self, wf: Workflow):
+        import sys
+
+        cmd = [sys.executable, str(PROGRESS), str(wf.path)]
+        self.procs = [
+            subprocess.Popen(c, stdout=subprocess.PIPE, text=True) for c in (cmd, [*cmd, "--json"])
+        ]
+
+    def result(self) -> tuple[dict, str]:
+        text, numbers = (p.communicate(timeout=120)[0] for p in self.procs)
+        assert all(p.returncode == 0 for p in self.procs), text
+        return json.loads(numbers), text
+
+
+def _progress_view(wf: Workflow) -> tuple[dict, str]:
+    return _ProgressView(wf).result()
+
+
+def n_jobs(view: dict) -> int:
+    return sum(view["datasets"]["blobs"]["jobs"].values())
 
 
 @pytest.fixture(scope="module")
@@ -361,12 +388,24 @@ def test_cancelled_job_is_retried_and_the_run_completes(slurm_cluster, blobs_loc
         victim = _running_fit_job(wf, SUBMITTED.findall(reader.text()))
         time.sleep(0.2)
     assert victim, f"no fit job was seen running:\n{reader.text()[-3000:]}"
+    # the progress command from the head node while the jobs run (started alongside the
+    # scancel: it takes seconds to start, and the victim must not finish first)
+    during = _ProgressView(wf)
     subprocess.run(["scancel", victim], check=True, timeout=60)
+    during = during.result()
     proc.wait(timeout=TIMEOUT + 60)
     reader.thread.join(timeout=10)
     out = reader.text()
     if proc.returncode != 0:
         raise AssertionError(f"the run failed (rc {proc.returncode}):\n{out[-6000:]}")
+    after = _progress_view(wf)
+    print(f"\nprogress view during the run:\n{during[1]}\nand after it:\n{after[1]}")
+    blobs = during[0]["datasets"]["blobs"]
+    assert during[0]["snakemake"] == "running" and blobs["jobs"]["running"] >= 1, during[1]
+    assert blobs["slowest"] is not None and during[0]["done"] < during[0]["total"], during[1]
+    assert after[0]["done"] == after[0]["total"] == 80 + 10 * 3, after[1]  # fits, gap fits
+    assert after[0]["datasets"]["blobs"]["jobs"]["finished"] == n_jobs(after[0]), after[1]
+    assert "blobs: 110/110 fits (100 %)" in after[1]
 
     run_id = re.search(r"SLURM run ID: (\S+)", out).group(1)
     jobs = _sacct_jobs(run_id)

@@ -11,11 +11,12 @@ stages before it, never from a later one (``tests/test_layout.py`` checks this w
 3. ``tables``: combining fit rows into tables, comparing algorithms, tables for people.
 4. ``choose``: choosing k: every criterion's pick and the verdict.
 5. ``plots``: every picture.
-6. ``config`` (parse-time checks and the sweep plan for ``workflow/rules/common.smk``) and
-   ``steps`` (one function per workflow step, called by ``workflow/scripts/``): the top.
+6. ``config`` (parse-time checks and the sweep plan for ``workflow/rules/common.smk``),
+   ``steps`` (one function per workflow step, called by ``workflow/scripts/``) and
+   ``progress`` (the progress view of a run, ``python -m kmeans_sweep.progress``): the top.
 
-``runtime`` (Slurm status, Ctrl-C) hangs off to the side: it imports only the base, and only
-the top imports it.
+``runtime`` (Slurm status, Ctrl-C, the run's plan file) hangs off to the side: it imports
+only the base, and only the top imports it.
 """
 
 __version__ = "0.2.0"

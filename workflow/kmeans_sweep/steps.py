@@ -73,12 +73,15 @@ def fit_chunk(
     out_resample=None,
     job_name="fit job",
     fail_on=None,
+    terminal=None,
+    item_delay=0.0,
 ):
     """Run one job's fits, gap statistic items and resampling items (each from the cache when
     known) and write rows, labels, centres, the gap items' log W and the resampling results.
 
-    The log shows progress while it runs and, at the end, the job's estimated work (the cost
-    model, see cost.py) beside what it really took, so the estimate's error stays visible.
+    The log shows progress while it runs (and ``terminal``, a fit.progress.Terminal, if
+    given) and, at the end, the job's estimated work (the cost model, see cost.py) beside what
+    it really took, so the estimate's error stays visible.
     ``gap``: {"items": [(k, b), ...], "sample_size", "n_init", "max_iter"} (gap.py);
     ``resample``: {"items": [...], **settings} (resample_items.py, config.resampling_settings).
     """
@@ -94,14 +97,15 @@ def fit_chunk(
     gap = gap or {"items": []}
     resample = resample or {"items": []}
     units, spu, progress = _job_estimate(X, y, fits, settings, gap, resample, cache_dir, job_name)
+    progress.terminal, progress.delay = terminal, item_delay
     cache, digest = FitCache(cache_dir), data_hash(X, y)
     result = run_fits(
         X, y, fits, settings, dataset, cache, fail_on=fail_on, progress=progress, digest=digest
     )
     gap_cache = FitCache(Path(cache_dir) / "gap" if cache_dir else None)  # beside the fits
-    gap_result = run_gap_items(X, gap["items"], gap, digest, gap_cache)
+    gap_result = run_gap_items(X, gap["items"], gap, digest, gap_cache, progress)
     res_cache = FitCache(Path(cache_dir) / "resample" if cache_dir else None)
-    res_result = run_resample_items(X, resample["items"], resample, digest, res_cache)
+    res_result = run_resample_items(X, resample["items"], resample, digest, res_cache, progress)
     if out_resample is not None:
         write_results(res_result.values, out_resample)
     io.write_labels(result.labels, out_labels)
@@ -150,16 +154,19 @@ def fit_chunk(
 
 
 def _job_estimate(X, y, fits, settings, gap, resample, cache_dir, job_name):
-    """(estimated units, seconds per unit, a Progress over the fits) of one fit job; logged."""
+    """(estimated units, seconds per unit, a Progress over every item) of one fit job;
+    logged."""
+    from .fit.progress import Progress, item_estimates
     from .fit.resample_items import as_tuple
-    from .fit.runner import Progress
 
     n, d = X.shape
     units = cost.fit_costs(n, d, fits, settings, y is not None)
     units[0:1] += cost.job_units(n, d, settings["silhouette_sample_size"])
-    gap_units = float(cost.gap_costs(n, d, gap["items"], gap).sum()) if gap["items"] else 0.0
+    gap_costs = cost.gap_costs(n, d, gap["items"], gap) if gap["items"] else np.zeros(0)
+    gap_units = float(gap_costs.sum())
     res_items = [as_tuple(i) for i in resample["items"]]
-    res_units = float(cost.resample_costs(n, d, res_items, resample).sum()) if res_items else 0.0
+    res_costs = cost.resample_costs(n, d, res_items, resample) if res_items else np.zeros(0)
+    res_units = float(res_costs.sum())
     spu, source = cost.seconds_per_unit(cache_dir)
     total = float(units.sum()) + gap_units + res_units
     log.info(
@@ -171,7 +178,12 @@ def _job_estimate(X, y, fits, settings, gap, resample, cache_dir, job_name):
         total * spu,
         source,
     )
-    return total, spu, Progress(list(units * spu), f"{job_name}")
+    estimates = {
+        **item_estimates("fit", [io.fit_key(*io.split_key(tuple(f))) for f in fits], units * spu),
+        **item_estimates("gap", [(int(k), int(b)) for k, b in gap["items"]], gap_costs * spu),
+        **item_estimates("resample", res_items, res_costs * spu),
+    }
+    return total, spu, Progress(estimates, job_name)
 
 
 def aggregate_fits(

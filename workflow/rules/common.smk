@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(workflow.current_basedir).parent))
 from kmeans_sweep import config as plan  # noqa: E402
 from kmeans_sweep.fit import algorithms, cost, gap, resample_items  # noqa: E402
 from kmeans_sweep.fit import plan as plan_jobs  # noqa: E402
-from kmeans_sweep.runtime import ctrl_c, slurm_status  # noqa: E402
+from kmeans_sweep.runtime import ctrl_c, run_plan, slurm_status  # noqa: E402
 
 # a Ctrl-C while Snakemake prints a line must stop the run too (ctrl_c.py)
 ctrl_c.keep_ctrl_c()
@@ -123,6 +123,14 @@ def jobs_per_dataset(datasets):
 
 JOBS = jobs_per_dataset(DATASETS)  # {dataset: number of fit jobs}
 slurm_status.use_adapter()  # cancelled Slurm jobs count as failed (kmeans_sweep/runtime/slurm_status.py)
+if not workflow.remote_exec:  # --quiet keeps the fit jobs' progress lines off the terminal too
+    run_plan.follow_output(workflow.output_settings)
+
+
+onstart:
+    # the plan, for the progress view (python -m kmeans_sweep.progress); head process only
+    if not workflow.remote_exec:
+        write_run_plan()
 
 
 envvars:
@@ -161,6 +169,23 @@ def dataset_plan(name):
         gap_costs,
         res_items,
         res_costs,
+    )
+
+
+def write_run_plan():
+    """.snakemake/kmeans-sweep/plan.json: every fit job's items (runtime/run_plan.py)."""
+    datasets = {}
+    for name in DATASETS:
+        p = dataset_plan(name)
+        meta = rules.prepare_dataset.output.meta.format(dataset=name)
+        seconds = [p.job_seconds(j) for j in range(len(p.parts))]
+        datasets[name] = run_plan.dataset_entry(meta, p.fits, p.gap, p.parts, seconds)
+    run_plan.write_plan(
+        datasets,
+        fit_settings=FIT_SETTINGS,
+        gap_settings=GAP_SETTINGS,
+        cache_dir=config["cache_dir"],
+        slots=_slots(),
     )
 
 

@@ -6,8 +6,10 @@ import os
 import _bootstrap  # noqa: F401
 
 from kmeans_sweep import steps
+from kmeans_sweep.fit.progress import Terminal
 from kmeans_sweep.io import log_to
 
+terminal = Terminal.from_env()  # progress lines to the run's terminal: stderr before log_to
 log_to(snakemake.log[0])
 steps.fit_chunk(
     snakemake.wildcards.dataset,
@@ -25,4 +27,6 @@ steps.fit_chunk(
     out_resample=snakemake.output.resample,
     job_name=f"{snakemake.wildcards.dataset} fit job {int(snakemake.wildcards.chunk) + 1}",
     fail_on=os.environ.get("KMEANS_SWEEP_FAIL_ON"),  # test hook: make one fit raise
+    terminal=terminal,
+    item_delay=float(os.environ.get("KMEANS_SWEEP_ITEM_DELAY", 0)),  # test hook: slow jobs
 )

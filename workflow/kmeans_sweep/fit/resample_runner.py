@@ -85,7 +85,8 @@ def run_resample_items(X, items, settings: dict, digest: str, cache, progress=No
                 result.seconds += time.perf_counter() - start
             result.values[item] = value
             if progress is not None:
-                progress.update(from_cache=hit is not None, seconds=time.perf_counter() - start)
+                seconds = time.perf_counter() - start
+                progress.update(("resample", item), from_cache=hit is not None, seconds=seconds)
     return result
 
 

@@ -1,11 +1,11 @@
-"""Running one job's fits: each from the fit cache when known, else fitted and scored, with
-progress in the job's log (fits done of total, from the cache, elapsed, time left)."""
+"""Running one job's fits: each from the fit cache when known, else fitted and scored, each
+finished item reported to the job's Progress (progress.py)."""
 
 from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -13,6 +13,7 @@ from ..io import fit_key, split_key
 from .algorithms import fit_one
 from .cache import FitCache
 from .fitting import pca_init_centres
+from .progress import Progress
 from .scores import encode, silhouette_base
 
 log = logging.getLogger("kmeans_sweep")
@@ -27,55 +28,6 @@ class ChunkResult:
     cached: int
     fit_seconds: float = 0.0
     score_seconds: float = 0.0
-
-
-@dataclass
-class Progress:
-    """Logs progress at most every ``every`` seconds (and at the end), flushed at once.
-
-    Time left is the estimated work still to do, scaled by how the estimate compared with the
-    fits computed so far; fits from the cache count as free.
-    """
-
-    estimates: list[float]
-    name: str
-    every: float = 2.0
-    clock: object = time.perf_counter
-    done: int = 0
-    cached: int = 0
-    spent_est: float = 0.0
-    spent: float = 0.0
-    start: float = field(default=0.0)
-    last: float = field(default=0.0)
-
-    def __post_init__(self):
-        self.start = self.last = self.clock()
-
-    def left_seconds(self) -> float:
-        todo = sum(self.estimates[self.done :])
-        ratio = self.spent / self.spent_est if self.spent_est > 0 else 1.0
-        return todo * ratio
-
-    def update(self, *, from_cache: bool, seconds: float) -> str | None:
-        """Record one finished fit; return the line logged, if any."""
-        est = self.estimates[self.done] if self.done < len(self.estimates) else 0.0
-        self.done += 1
-        if from_cache:
-            self.cached += 1
-        else:
-            self.spent += seconds
-            self.spent_est += est
-        now = self.clock()
-        if now - self.last < self.every and self.done < len(self.estimates):
-            return None
-        self.last = now
-        line = (
-            f"{self.name}: {self.done}/{len(self.estimates)} fits done "
-            f"({self.cached} from the cache), {now - self.start:.1f} s elapsed, "
-            f"about {self.left_seconds():.1f} s left"
-        )
-        log.info(line)
-        return line
 
 
 class _Shared:
@@ -167,7 +119,8 @@ def run_fits(
             else:
                 row, labels, centers = _compute(shared, fit, dataset, cache, key, result)
             if progress is not None:
-                progress.update(from_cache=hit is not None, seconds=time.perf_counter() - start)
+                seconds = time.perf_counter() - start
+                progress.update(("fit", fit_key(*fit)), from_cache=hit is not None, seconds=seconds)
             context = _row_context(X, settings, init, algorithm, sklearn.__version__)
             result.rows.append({"dataset": dataset, **row, **context})
             result.labels[fit_key(*fit)] = labels
@@ -184,7 +137,9 @@ class GapResult:
     seconds: float = 0.0
 
 
-def run_gap_items(X: np.ndarray, items, gap_settings: dict, digest: str, cache) -> GapResult:
+def run_gap_items(
+    X: np.ndarray, items, gap_settings: dict, digest: str, cache, progress: Progress | None = None
+) -> GapResult:
     """The job's gap statistic items (k, b) (gap.py), each from the cache when known; the
     reference sets in turn, so each is drawn once."""
     import sklearn.cluster  # noqa: F401  (before threadpool_limits: it limits loaded libraries)
@@ -201,6 +156,8 @@ def run_gap_items(X: np.ndarray, items, gap_settings: dict, digest: str, cache) 
             if hit is not None:
                 result.values[(k, b)] = float(hit[0]["log_w"])
                 result.cached += 1
+                if progress is not None:
+                    progress.update(("gap", (k, b)), from_cache=True, seconds=0.0)
                 continue
             start = time.perf_counter()
             if data is None:
@@ -208,8 +165,11 @@ def run_gap_items(X: np.ndarray, items, gap_settings: dict, digest: str, cache) 
             value = gap.log_w(
                 data, k, b, n_init=gap_settings["n_init"], max_iter=gap_settings["max_iter"]
             )
-            result.seconds += time.perf_counter() - start
+            seconds = time.perf_counter() - start
+            result.seconds += seconds
             cache.put(key, {"log_w": value}, np.empty(0), np.empty(0))
             result.values[(k, b)] = value
             result.computed += 1
+            if progress is not None:
+                progress.update(("gap", (k, b)), from_cache=False, seconds=seconds)
     return result
