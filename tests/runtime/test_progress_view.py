@@ -41,7 +41,7 @@ def run(tmp_path, monkeypatch):
     cache.put(cache.key("abc", 2, "random", 0, SETTINGS), {}, empty, empty)
     gaps.put(gaps.gap_key("abc", 2, 0, GAP_SETTINGS), {}, empty, empty)
     for suffix in progress.SUFFIXES:
-        out = tmp_path / f"results/d/fits/chunk1{suffix}.parquet"
+        out = tmp_path / f"results/d/fits/chunk1{suffix}"
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text("")
     log = tmp_path / "logs/d/fit_chunk0.log"

@@ -31,7 +31,8 @@ from pathlib import Path
 
 from .runtime.run_plan import PLAN_PATH
 
-SUFFIXES = ("", ".labels", ".centers", ".gap")  # a fit job's outputs (rules/fit.smk)
+#: a fit job's outputs (rules/fit.smk)
+SUFFIXES = (".parquet", ".labels.parquet", ".centers.parquet", ".gap.parquet", ".resample.npz")
 STATES = ("finished", "running", "waiting", "stopped")
 LOG_LINE = re.compile(r": (\d+)/(\d+) fits done .* about ([\d.]+) s left")
 
@@ -68,15 +69,24 @@ def items_done(workdir: Path, plan: dict, entry: dict, indices) -> dict[int, boo
     root = root if root.is_absolute() else workdir / root
     memo = plan.setdefault("listings", {})
     cache, fits, gaps = FitCache(root), cache_names(root, memo), cache_names(root / "gap", memo)
-    n_fits, done = len(entry["fits"]), {}
+    n_fits, n_gap, done = len(entry["fits"]), len(entry["gap"]), {}
     for i in indices:
         if i < n_fits:
             k, init, seed, algorithm = split_key(tuple(entry["fits"][i]))
             done[i] = cache.key(digest, k, init, seed, plan["fit_settings"], algorithm) in fits
-        else:
+        elif i < n_fits + n_gap:
             k, b = entry["gap"][i - n_fits]
             done[i] = cache.gap_key(digest, k, b, plan["gap_settings"]) in gaps
+        else:
+            done[i] = _resample_done(cache, digest, plan, entry, i - n_fits - n_gap, root, memo)
     return done
+
+
+def _resample_done(cache, digest, plan, entry, i, root, memo) -> bool:
+    from .fit.resample_items import as_tuple
+
+    key = cache.resample_key(digest, as_tuple(entry["resample"][i]), plan["resample_settings"])
+    return key in cache_names(root / "resample", memo)
 
 
 def cache_names(folder: Path, memo: dict) -> frozenset[str]:
@@ -106,7 +116,7 @@ def job_status(workdir: Path, plan: dict, name: str, entry: dict, j: int, now: f
     """One fit job's state, items done (all, and of them the sweep's fits: None when only the
     log can say) and estimated seconds left."""
     job, started, n_fits = entry["jobs"][j], plan["started"], len(entry["fits"])
-    outputs = [workdir / f"results/{name}/fits/chunk{j}{s}.parquet" for s in SUFFIXES]
+    outputs = [workdir / f"results/{name}/fits/chunk{j}{s}" for s in SUFFIXES]
     log = workdir / f"logs/{name}/fit_chunk{j}.log"
     total = len(job["items"])
     status = {"job": j + 1, "state": "finished", "done": total, "total": total, "left": 0.0}

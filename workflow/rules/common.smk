@@ -179,11 +179,14 @@ def write_run_plan():
         p = dataset_plan(name)
         meta = rules.prepare_dataset.output.meta.format(dataset=name)
         seconds = [p.job_seconds(j) for j in range(len(p.parts))]
-        datasets[name] = run_plan.dataset_entry(meta, p.fits, p.gap, p.parts, seconds)
+        datasets[name] = run_plan.dataset_entry(
+            meta, p.fits, p.gap, p.parts, seconds, p.resample
+        )
     run_plan.write_plan(
         datasets,
         fit_settings=FIT_SETTINGS,
         gap_settings=GAP_SETTINGS,
+        resample_settings=RESAMPLING,
         cache_dir=config["cache_dir"],
         slots=_slots(),
     )

@@ -40,14 +40,16 @@ def follow_output(settings, environ=os.environ, tty: bool | None = None) -> None
         environ[SWITCH] = "0"
 
 
-def dataset_entry(meta: str, fits, gap, parts, seconds) -> dict:
+def dataset_entry(meta: str, fits, gap, parts, seconds, resample=()) -> dict:
     """One dataset's plan: its prepared data's meta.json (whose sha256 the cache keys use),
-    the sweep's fit keys, the gap items (k, b), each job's item indices (fits first, then gap
-    items at len(fits) + i, as in fit.plan.Plan) and estimated seconds."""
+    the sweep's fit keys, the gap items (k, b), the resampling items, each job's item indices
+    (fits first, then gap items, then resampling items, as in fit.plan.Plan) and estimated
+    seconds."""
     return {
         "meta": str(meta),
         "fits": [list(f) for f in fits],
         "gap": [list(g) for g in gap],
+        "resample": [list(r) for r in resample],
         "jobs": [
             {"items": [int(i) for i in p], "seconds": round(float(s), 3)}
             for p, s in zip(parts, seconds, strict=True)
@@ -55,7 +57,16 @@ def dataset_entry(meta: str, fits, gap, parts, seconds) -> dict:
     }
 
 
-def write_plan(datasets: dict, *, fit_settings, gap_settings, cache_dir, slots, path=PLAN_PATH):
+def write_plan(
+    datasets: dict,
+    *,
+    fit_settings,
+    gap_settings,
+    cache_dir,
+    slots,
+    resample_settings=None,
+    path=PLAN_PATH,
+):
     """Write the run's plan (atomically); ``datasets``: {name: dataset_entry(...)}."""
     plan = {
         "version": 1,
@@ -66,6 +77,7 @@ def write_plan(datasets: dict, *, fit_settings, gap_settings, cache_dir, slots, 
         "cache_dir": cache_dir,
         "fit_settings": fit_settings,
         "gap_settings": gap_settings,
+        "resample_settings": resample_settings or {},
         "datasets": datasets,
     }
     with atomic_path(path) as tmp:
