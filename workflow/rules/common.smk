@@ -179,9 +179,7 @@ def write_run_plan():
         p = dataset_plan(name)
         meta = rules.prepare_dataset.output.meta.format(dataset=name)
         seconds = [p.job_seconds(j) for j in range(len(p.parts))]
-        datasets[name] = run_plan.dataset_entry(
-            meta, p.fits, p.gap, p.parts, seconds, p.resample
-        )
+        datasets[name] = run_plan.dataset_entry(meta, p.fits, p.gap, p.parts, seconds, p.resample)
     run_plan.write_plan(
         datasets,
         fit_settings=FIT_SETTINGS,
