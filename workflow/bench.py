@@ -466,7 +466,7 @@ def wide(cores: int) -> dict:
         fits = pd.read_parquet(path / f"results/{name}/fits.parquet")
         ratio = fits["score_seconds"] / fits["fit_seconds"]
         choice = pd.read_csv(path / f"results/{name}/choose_k.csv").set_index("criterion")
-        picks = {c: choice.loc[c, "k"] for c in choice.index}
+        picks = {c: None if pd.isna(v) else int(v) for c, v in choice["k"].items()}
         print(
             f"   {name}: fit jobs {fit:.1f} s together; longest other job {slow} "
             f"{other[slow]:.1f} s; target: not longer"
