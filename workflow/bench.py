@@ -21,6 +21,13 @@
    wall time, peak memory of every job, the sum of fit times and scoring as a share of fitting,
    against the targets (every job <= 2.5 GiB; wall <= 1.3 x fit time / cores + 120 s; scoring
    <= 30% of fitting).
+7. Wide data (only with --wide, which runs it alone): 400 samples x 20,000 genes, float32, 4
+   subtypes carried by 2,000 genes, stored genes in rows (a features_in_rows CSV with a labels
+   file), swept twice in one run: all genes, and `top_variable_features: 2000` (MAD). k 2-8,
+   k-means++, random and pca, seeds 0-2, 10 gap references, on --cores cores: the peak memory
+   of every job (target <= 2 GiB), the longest job other than a fit job against the fit jobs
+   together (target: not longer), silhouette + CH + DB (and the label scores) against the fit,
+   per fit (target: no more), and the gap and recommended picks (target: 4 and 4).
 6. Algorithms (only with --algorithms, which runs it alone): digits, k 2-12, k-means++ and
    random, seeds 0-2, with lloyd, elkan, minibatch and bisecting: per algorithm, the medians over
    k of its comparison.csv columns (fit time, time relative to lloyd, inertia / best at k, ARI
@@ -441,6 +448,105 @@ def ten_million(cores: int, n_rows: int = 10_000_000) -> dict:
     return {"wall_s": wall, "fit_s": fit_s, "score_s": score_s, "peaks_mb": peaks}
 
 
+# --- 7. wide data ----------------------------------------------------------------------------
+
+
+def write_wide_expression(path: Path, n=400, p=20_000, informative=2_000, subtypes=4, effect=1.0):
+    """Genes x samples CSV (first column the gene ids, header the sample ids) and labels.csv:
+    every gene N(0, 1) noise; each of the first ``informative`` genes shifted by a subtype mean
+    drawn from N(0, effect^2). Returns the two paths."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(7)
+    subtype = np.repeat(np.arange(subtypes), n // subtypes)
+    X = rng.standard_normal((p, n), dtype=np.float32)
+    X[:informative] += (effect * rng.standard_normal((informative, subtypes)))[:, subtype]
+    samples = [f"patient{i:03d}" for i in range(n)]
+    table = pd.DataFrame(X, columns=samples)
+    table.insert(0, "gene", [f"gene{j:05d}" for j in range(p)])
+    data, labels = path / "expression.csv", path / "labels.csv"
+    table.to_csv(data, index=False, float_format="%.4f")
+    names = np.array([f"subtype_{chr(65 + s)}" for s in subtype])
+    pd.DataFrame({"sample": samples, "subtype": names}).to_csv(labels, index=False)
+    return data, labels
+
+
+def job_seconds(path: Path) -> dict[str, float]:
+    """Wall seconds of every job, from Snakemake's benchmark files."""
+    return {
+        f"{tsv.parent.name}/{tsv.stem}": float(row["s"])
+        for tsv in sorted(path.glob("benchmarks/*/*.tsv"))
+        for row in [benchmark_row(tsv)]
+    }
+
+
+def benchmark_row(tsv: Path) -> dict:
+    header, values = tsv.read_text().splitlines()[:2]
+    return dict(zip(header.split("\t"), values.split("\t"), strict=True))
+
+
+def wide(cores: int) -> dict:
+    import pandas as pd
+
+    config = default_config()
+    path = workdir(config)
+    start = time.perf_counter()
+    data, labels = write_wide_expression(path)
+    spec = {
+        "source": str(data),
+        "layout": "features_in_rows",
+        "labels_file": str(labels),
+        "dtype": "float32",
+    }
+    config["datasets"] = {"wide": spec, "wide_top2000": {**spec, "top_variable_features": 2000}}
+    config["sweep"].update(
+        k=list(range(2, 9)), init=["k-means++", "random", "pca"], seeds=[0, 1, 2]
+    )
+    config["choose_k"] = {"gap_references": 10}
+    (path / "config.yaml").write_text(
+        yaml.safe_dump({**config, "cache_dir": "results/.cache"}, sort_keys=False)
+    )
+    print(
+        f"== 7. wide data: 400 x 20,000 float32 genes in rows ({data.stat().st_size / 2**20:.0f}"
+        f" MiB CSV, written in {time.perf_counter() - start:.0f} s), 4 subtypes carried by 2,000 "
+        f"genes; all genes and the top 2,000 by MAD; k 2-8, 3 inits, 3 seeds, {cores} cores"
+    )
+    wall, _ = snakemake(path, "--cores", str(cores))
+    print(f"   wall time {wall:.1f} s")
+    peaks, seconds = job_peaks(path), job_seconds(path)
+    worst = max(peaks, key=peaks.get)
+    print(f"   peak memory per job: {peaks[worst] / 1024:.2f} GiB ({worst}); target <= 2 GiB")
+    result = {"wall_s": wall, "peak_mb": peaks[worst]}
+    for name in config["datasets"]:
+        mine = {job.split("/")[1]: s for job, s in seconds.items() if job.startswith(name + "/")}
+        fit = sum(s for job, s in mine.items() if job.startswith("fit_chunk"))
+        other = {job: s for job, s in mine.items() if not job.startswith("fit_chunk")}
+        slow = max(other, key=other.get)
+        fits = pd.read_parquet(path / f"results/{name}/fits.parquet")
+        ratio = fits["score_seconds"] / fits["fit_seconds"]
+        choice = pd.read_csv(path / f"results/{name}/choose_k.csv").set_index("criterion")
+        picks = {c: None if pd.isna(v) else int(v) for c, v in choice["k"].items()}
+        print(
+            f"   {name}: fit jobs {fit:.1f} s together; longest other job {slow} "
+            f"{other[slow]:.1f} s; target: not longer"
+        )
+        print(
+            f"   {name}: scoring / fitting per fit: median {ratio.median():.2f}, largest "
+            f"{ratio.max():.2f}; total {fits.score_seconds.sum():.1f} s / "
+            f"{fits.fit_seconds.sum():.1f} s; target <= 1"
+        )
+        print(f"   {name}: picks {picks}; target gap 4, recommended 4")
+        result[name] = {
+            "fit_s": fit,
+            "other": other,
+            "score_ratio_max": float(ratio.max()),
+            "picks": picks,
+        }
+    shutil.rmtree(path, ignore_errors=True)
+    return result
+
+
 ALGORITHM_SWEEP = {
     "k": list(range(2, 13)),
     "init": ["k-means++", "random"],
@@ -495,6 +601,9 @@ def main(argv=None) -> None:
         help="run only the resampling run on 1,000,000 x 32 blobs",
     )
     parser.add_argument(
+        "--wide", action="store_true", help="run only the 400 x 20,000 wide data run (section 7)"
+    )
+    parser.add_argument(
         "--config", type=Path, default=CONFIG, help="the sweep to time (default: config.yaml)"
     )
     args = parser.parse_args(argv)
@@ -508,6 +617,9 @@ def main(argv=None) -> None:
         return
     if args.resampling_million:
         resampling_million(args.cores)
+        return
+    if args.wide:
+        wide(args.cores)
         return
     result = overhead(args.cores, args.repeats)
     resampling_cost(args.cores, args.repeats)

@@ -45,6 +45,30 @@ def test_calinski_harabasz_davies_bouldin_match_sklearn():
             assert db == pytest.approx(metrics.davies_bouldin_score(X, labels), rel=1e-10)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_wide_data_scores_from_the_gram_matrix_match_sklearn(dtype):
+    """p > n: CH and DB come from the n x n Gram matrix kept beside the silhouette distances
+    (O(n^2) per fit instead of O(n p)); the values of the row-block version (which compares
+    each point with its mean directly) to 1e-12, and of sklearn.metrics, whose own distances
+    to the centroid go through |x|^2 - 2 x.c + |c|^2, to its rounding (1e-6 here)."""
+    X, y = make_blobs(60, n_features=900, centers=4, random_state=1)
+    X = X.astype(dtype)
+    sil = scores.silhouette_base(X, 5000)
+    assert sil.gram is not None and sil.gram.shape == (60, 60)
+    np.testing.assert_allclose(sil.gram.sum(axis=0), 0, atol=1e-6)  # centred rows
+    assert scores.silhouette_base(X[:, :50], 5000).gram is None  # p <= n: the row blocks
+    rng = np.random.RandomState(0)
+    for labels in (y, rng.randint(0, 5, 60), np.r_[np.zeros(59, int), 1]):
+        ch, db = scores.ch_db_from_gram(sil.gram, labels)
+        X64 = X.astype(np.float64)
+        exact = scores.calinski_harabasz_davies_bouldin(X64, labels)
+        assert (ch, db) == pytest.approx(exact, rel=1e-12)
+        assert ch == pytest.approx(metrics.calinski_harabasz_score(X64, labels), rel=1e-9)
+        assert db == pytest.approx(metrics.davies_bouldin_score(X64, labels), rel=1e-6)
+        row, _ = scores.score(X, labels, None, sil)
+        assert (row["calinski_harabasz"], row["davies_bouldin"]) == (ch, db)
+
+
 def test_silhouette_base_samples_large_data_reproducibly():
     X = np.random.RandomState(0).normal(size=(500, 2))
     a = scores.silhouette_base(X, 100)

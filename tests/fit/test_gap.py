@@ -71,3 +71,48 @@ def test_gap_cost_grows_with_k_and_uses_the_sample():
     assert small[1] > small[0]
     # the gap works on the sample: the data's size beyond it does not matter
     assert np.array_equal(small, cost.gap_costs(10_000_000, 8, [(2, 0), (8, 0)], SETTINGS))
+
+
+@pytest.mark.parametrize("shape", [(40, 300), (30, 30), (120, 5)])
+def test_pc_scores_are_the_thin_svd_scores(shape):
+    """The principal-component scores U S of the centred data, with p > n from the n x n
+    Gram matrix: the same box (up to each component's sign) as the SVD of the centred X."""
+    X = np.random.default_rng(0).normal(size=shape) * np.linspace(1, 3, shape[1]) + 2.0
+    scores = gap.pc_scores(X)
+    Xc = X - X.mean(axis=0)
+    u, s, _ = np.linalg.svd(Xc, full_matrices=False)
+    assert scores.shape == (shape[0], min(shape))
+    np.testing.assert_allclose(np.abs(scores), np.abs(u * s), atol=1e-8)
+
+
+def test_references_on_wide_data_are_drawn_in_the_principal_subspace():
+    """p > n used to crash (a box of min(n, p) sides drawn with the data's shape). A
+    reference set has the data's n rows in the r = min(n, p) coordinates of its principal
+    subspace; mapped back to p dimensions by V^T (the paper's method (b)) it gives the same
+    W_k, so fitting the n x r points is the same as fitting the paper's n x p ones."""
+    from sklearn.cluster import KMeans
+
+    X, _ = make_blobs(n_samples=40, centers=3, n_features=500, random_state=2)
+    data = gap.gap_data(X, random_state=3)
+    ref = data.points(0)
+    assert ref.shape == (40, 40)
+    _, _, vt = np.linalg.svd(X - X.mean(axis=0), full_matrices=False)
+    signs = np.sign(np.sum(gap.pc_scores(X) * ((X - X.mean(axis=0)) @ vt.T), axis=0))
+    back = (ref * signs) @ vt  # the paper's reference set: n x p, in the principal subspace
+    assert back.shape == X.shape
+    for k in (2, 4):
+        a = KMeans(k, n_init=1, random_state=3).fit(ref).inertia_
+        b = KMeans(k, n_init=1, random_state=3).fit(back).inertia_
+        assert a == pytest.approx(b, rel=1e-9)
+    table = gap.gap_statistic(X, [1, 2, 3, 4], n_refs=2)
+    assert table["gap"].notna().all()
+
+
+def test_references_of_tall_data_are_as_before(blobs):
+    """p <= n: the same draws as before the wide-data fix (a box of p sides, size n x p)."""
+    data = gap.gap_data(blobs, random_state=4)
+    Xc = blobs - blobs.mean(axis=0)
+    Xp = Xc @ np.linalg.svd(Xc, full_matrices=False)[2].T
+    rng = np.random.default_rng(np.random.SeedSequence([4, 1]))
+    old = rng.uniform(Xp.min(axis=0), Xp.max(axis=0), size=blobs.shape)
+    np.testing.assert_array_equal(data.points(1), old)

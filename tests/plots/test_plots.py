@@ -374,14 +374,15 @@ def test_tables_are_rounded_and_every_column_explained():
     assert page.count("<tr") == len(choice) + 1 and "<dt>seed_stability_ari</dt>" in page
 
 
-@pytest.mark.parametrize("n_features", [1, 2, 9])
-def test_pca_axes_match_sklearn_pca(n_features):
+@pytest.mark.parametrize("n, n_features", [(500, 1), (500, 2), (500, 9), (500, 500), (40, 500)])
+def test_pca_axes_match_sklearn_pca(n, n_features):
     """The cluster picture's axes are scikit-learn's PCA axes (signs included), computed
-    without scikit-learn and without a centred copy of X (row blocks)."""
+    without scikit-learn: without a centred copy of X (row blocks) when n >= p, by a thin
+    SVD of the rows on wide data (40 x 500)."""
     from sklearn.decomposition import PCA
 
     rng = np.random.default_rng(5)
-    X = rng.normal(size=(500, n_features)) * np.arange(1, n_features + 1) + 3.0
+    X = rng.normal(size=(n, n_features)) * np.arange(1, n_features + 1) + 3.0
     n_comp = min(2, n_features)
     mean, components, ratio = cluster_plot.pca_axes(X, n_comp, block=64)
     pca = PCA(n_components=n_comp).fit(X)

@@ -10,6 +10,18 @@ IRIS_CSV = "a,b,c,label\n" + "\n".join(
 )
 
 
+# features in rows (genes x samples), its classes in a labels file
+WIDE_CSV = "gene,s1,s2,s3,s4\n" + "\n".join(
+    f"g{j},{j % 3}.5,{(j * 7) % 5}.25,{j % 4},{(j * 3) % 7}.75" for j in range(20)
+)
+LABELS_CSV = "sample,subtype\ns1,a\ns2,b\ns3,a\ns4,b\n"
+
+
+def wide_config(**files):
+    config = file_config("wide.csv", layout="features_in_rows", labels_file="labels.csv")
+    return config, {"wide.csv": WIDE_CSV, "labels.csv": LABELS_CSV, **files}
+
+
 def file_config(path="data.csv", **spec):
     config = tiny_config()
     config["datasets"] = {"mine": {"source": path, **spec}}
@@ -138,6 +150,22 @@ CASES = {
         file_config("data.parquet"),
         {"data.parquet": "a,b\n1,2\n3,4\n"},
         ["data.parquet", "not a Parquet file"],
+    ),
+    "wide-duplicate-sample-ids": (
+        *wide_config(**{"wide.csv": WIDE_CSV.replace(",s3,", ",s1,", 1)}),
+        ["wide.csv", "duplicate sample ids", "'s1'"],
+    ),
+    "wide-text-feature-row": (
+        *wide_config(**{"wide.csv": WIDE_CSV.replace("\ng7,1.5,", "\ng7,high,")}),
+        ["wide.csv", "feature row 'g7'", "text", "'high'"],
+    ),
+    "wide-labels-for-missing-samples": (
+        *wide_config(**{"labels.csv": LABELS_CSV + "s9,a\ns10,b\n"}),
+        ["datasets.mine.labels_file", "2 sample(s) missing from", "'s9'"],
+    ),
+    "wide-samples-without-labels": (
+        *wide_config(**{"labels.csv": LABELS_CSV.replace("s3,a\n", "")}),
+        ["datasets.mine.labels_file", "no label for 1 sample(s)", "'s3'"],
     ),
     "unsupported-suffix": (
         file_config("data.xlsx"),

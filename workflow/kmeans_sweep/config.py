@@ -108,6 +108,7 @@ def _inspect_file(name: str, spec: dict) -> DatasetInfo:
                 st.st_size,
                 st.st_mtime_ns,
                 {k: spec.get(k) for k in sorted(spec)},
+                _labels_file_stamp(spec),
             ],
             sort_keys=True,
         )
@@ -132,11 +133,26 @@ def _inspect_file(name: str, spec: dict) -> DatasetInfo:
     return info
 
 
+def _labels_file_stamp(spec: dict):
+    """The labels file's size and mtime (its checks are part of the inspection)."""
+    if not spec.get("labels_file"):
+        return None
+    try:
+        st = Path(spec["labels_file"]).stat()
+    except OSError:
+        return "absent"
+    return [st.st_size, st.st_mtime_ns]
+
+
 def inspect_dataset(name: str, spec: dict) -> DatasetInfo:
+    """The prepared data's shape: after ``top_variable_features``, when it is set."""
     check_spec_keys(name, spec)
     if is_file_source(spec["source"]):
-        return _inspect_file(name, spec)
-    return DatasetInfo(*builtin_shape(spec))
+        info = _inspect_file(name, spec)
+    else:
+        info = DatasetInfo(*builtin_shape(spec))
+    top = spec.get("top_variable_features")
+    return info if top is None else DatasetInfo(info.n_samples, min(info.n_features, top))
 
 
 def check_config(config: dict) -> dict[str, DatasetInfo]:
@@ -277,17 +293,32 @@ def resampling_settings(config: dict) -> dict:
 
 
 def is_labelled(spec: dict) -> bool:
-    """Whether a dataset has true labels (every built-in one does; a file with label_column)."""
-    return not is_file_source(spec["source"]) or spec.get("label_column") is not None
+    """Whether a dataset has true labels (every built-in one does; a file with label_column
+    or labels_file)."""
+    if not is_file_source(spec["source"]):
+        return True
+    return spec.get("label_column") is not None or spec.get("labels_file") is not None
+
+
+def data_files(spec: dict) -> list[str]:
+    """The user's files a dataset is read from (tracked for changes): none for a built-in."""
+    if not is_file_source(spec["source"]):
+        return []
+    return [spec["source"], *([spec["labels_file"]] if spec.get("labels_file") else [])]
 
 
 def prepare_settings(spec: dict) -> dict:
     """The dataset options that change the prepared matrix (passed as params)."""
-    # dtype only when not the default, so that existing results do not rerun
+    # dtype, layout and selection only when not the default: existing results do not rerun
     extra = {"dtype": spec["dtype"]} if spec.get("dtype", "float64") != "float64" else {}
+    if spec.get("top_variable_features") is not None:
+        extra["top_variable_features"] = spec["top_variable_features"]
+        extra["feature_selection"] = spec.get("feature_selection", "mad")
     keys = ["source", "scale"]
     if is_file_source(spec["source"]):
         keys += ["label_column", "feature_columns", "missing"]
+        if spec.get("layout", "samples_in_rows") != "samples_in_rows":
+            keys += ["layout", "labels_file"]
     elif spec["source"] == "blobs":
         from .data.load import blobs_options
 

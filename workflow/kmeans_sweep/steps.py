@@ -20,10 +20,21 @@ def prepare_dataset(name: str, spec: dict, *, X_path, y_path, meta_path) -> dict
     """Load and check a dataset, scale it, and write X.npy, y.npy and meta.json."""
     from .data.load import data_hash, load_dataset
     from .data.scaling import scale
+    from .data.selection import select
 
     ds = load_dataset(name, spec)
     for note in ds.notes:
         log.warning("%s: %s", name, note)
+    top, measure = spec.get("top_variable_features"), spec.get("feature_selection", "mad")
+    ds.X, ds.feature_names, selection = select(ds.X, ds.feature_names, top, measure)
+    if selection is not None:
+        log.info(
+            "%s: kept the %d of %d features with the highest %s (before scaling)",
+            name,
+            selection["n_features_kept"],
+            selection["n_features_before"],
+            measure,
+        )
     X, constant = scale(ds.X, spec["scale"], in_place=True)
     ds.X = None  # scaled in place: X is the only copy
     if constant:
@@ -36,6 +47,9 @@ def prepare_dataset(name: str, spec: dict, *, X_path, y_path, meta_path) -> dict
         "source": spec["source"],
         "scale": spec["scale"],
         "dtype": str(X.dtype),
+        "layout": spec.get("layout", "samples_in_rows"),
+        "labels_file": spec.get("labels_file"),
+        "feature_selection": selection,
         "n_samples": int(X.shape[0]),
         "n_features": int(X.shape[1]),
         "n_distinct_points": n_distinct,

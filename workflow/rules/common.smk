@@ -143,9 +143,9 @@ wildcard_constraints:
 
 
 def get_dataset_file(wildcards):
-    """The user's data file (tracked for changes), or nothing for a built-in dataset."""
-    source = config["datasets"][wildcards.dataset]["source"]
-    return [source] if plan.is_file_source(source) else []
+    """The user's data file and labels file (tracked for changes), or nothing for a built-in
+    dataset."""
+    return plan.data_files(config["datasets"][wildcards.dataset])
 
 
 def get_prepare_settings(wildcards):

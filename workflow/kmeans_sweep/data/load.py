@@ -32,7 +32,9 @@ BLOBS_DEFAULTS = {
     "random_state": 0,
 }
 BUILTINS = (*BUILTIN_SHAPES, "blobs")
-FILE_ONLY_KEYS = ("label_column", "feature_columns")
+FILE_ONLY_KEYS = ("label_column", "feature_columns", "labels_file")
+SAMPLES_IN_ROWS_KEYS = ("label_column", "feature_columns")  # not with layout: features_in_rows
+LAYOUTS = ("samples_in_rows", "features_in_rows")
 BLOBS_ONLY_KEYS = tuple(BLOBS_DEFAULTS)
 FILE_SUFFIXES = (".csv", ".parquet", ".pq")
 
@@ -56,6 +58,7 @@ def is_file_source(source: str) -> bool:
 def check_spec_keys(name: str, spec: dict) -> None:
     """Reject options that do not apply to this kind of source."""
     source = spec["source"]
+    _check_layout_keys(name, spec)
     if is_file_source(source):
         bad = [key for key in BLOBS_ONLY_KEYS if key in spec]
         if bad:
@@ -86,6 +89,33 @@ def check_spec_keys(name: str, spec: dict) -> None:
             raise DataError(
                 f"datasets.{name}.{bad[0]}: only applies to source: blobs, not to {source!r}"
             )
+
+
+def is_features_in_rows(spec: dict) -> bool:
+    return spec.get("layout", "samples_in_rows") == "features_in_rows"
+
+
+def _check_layout_keys(name: str, spec: dict) -> None:
+    """``layout`` applies to files; ``labels_file`` needs features_in_rows, which has no
+    label_column or feature_columns."""
+    where = f"datasets.{name}"
+    if is_features_in_rows(spec):
+        if not is_file_source(spec["source"]):
+            raise DataError(
+                f"{where}.layout: features_in_rows only applies to files, not to the built-in "
+                f"{spec['source']!r}"
+            )
+        bad = [key for key in SAMPLES_IN_ROWS_KEYS if spec.get(key) is not None]
+        if bad:
+            raise DataError(
+                f"{where}.{bad[0]}: only applies to layout: samples_in_rows (with "
+                f"features_in_rows, give the classes in datasets.{name}.labels_file)"
+            )
+    elif spec.get("labels_file") is not None:
+        raise DataError(
+            f"{where}.labels_file: only applies to layout: features_in_rows (with samples in "
+            f"rows, name the class column in datasets.{name}.label_column)"
+        )
 
 
 def blobs_options(spec: dict) -> dict:
@@ -230,6 +260,10 @@ def scan_file(name: str, spec: dict, dtype=None):
     path = Path(spec["source"])
     where = f"datasets.{name}"
     suffix = _check_path(name, path)
+    if is_features_in_rows(spec):
+        from .wide import scan_features_in_rows
+
+        return scan_features_in_rows(name, spec, path, suffix, dtype)
     reader = readers.scan_csv if suffix == ".csv" else readers.scan_parquet
     sink, labels, n, features = reader(
         path,

@@ -34,21 +34,27 @@ PCA_FIT_ROWS = 1_000_000
 
 def pca_axes(X: np.ndarray, n_components: int, block: int = 65_536):
     """(mean, components, explained variance ratio) of X's first principal axes, as
-    sklearn's PCA finds them (the covariance eigenvectors, each signed so that its largest
-    entry is positive), from the covariance accumulated over row blocks: no centred copy of X,
-    and no scikit-learn import in the plotting job."""
+    sklearn's PCA finds them (each component signed so that its largest entry is positive),
+    without importing scikit-learn in the plotting job. More rows than features: from the
+    covariance accumulated over row blocks (p x p, no centred copy of X). More features than
+    rows (wide data): from a thin SVD of the centred rows (n x p); no p x p matrix."""
     n = X.shape[0]
     mean = np.zeros(X.shape[1])
     for start in range(0, n, block):
         mean += X[start : start + block].sum(axis=0, dtype=np.float64)
     mean /= n
-    cov = np.zeros((X.shape[1], X.shape[1]))
-    for start in range(0, n, block):
-        B = X[start : start + block].astype(np.float64) - mean
-        cov += B.T @ B
-    values, vectors = np.linalg.eigh(cov / max(n - 1, 1))
-    order = np.argsort(values)[::-1][:n_components]
-    components = vectors[:, order].T
+    if X.shape[1] > n:
+        _, s, vt = np.linalg.svd(np.asarray(X, dtype=np.float64) - mean, full_matrices=False)
+        values, components = s**2 / max(n - 1, 1), vt[:n_components]
+        order = np.arange(len(components))
+    else:
+        cov = np.zeros((X.shape[1], X.shape[1]))
+        for start in range(0, n, block):
+            B = X[start : start + block].astype(np.float64) - mean
+            cov += B.T @ B
+        values, vectors = np.linalg.eigh(cov / max(n - 1, 1))
+        order = np.argsort(values)[::-1][:n_components]
+        components = vectors[:, order].T
     biggest = np.argmax(np.abs(components), axis=1)
     components *= np.sign(components[np.arange(len(components)), biggest])[:, None]
     total = values.clip(min=0).sum()
