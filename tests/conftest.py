@@ -14,14 +14,19 @@ REPO = Path(__file__).resolve().parents[1]
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 
 # A sweep small enough to run in seconds but with every moving part: two inits, several k and
-# seeds, true labels, three fit jobs.
+# seeds, true labels, three fit jobs. Resampling is off here (tests/workflow/test_resampling.py
+# runs it); RESAMPLING is a small resampling section for the tests that want it on.
 TINY = {
     "datasets": {"iris": {"source": "iris"}},
     "sweep": {"k": [2, 3, 4], "init": ["k-means++", "random"], "seeds": [0, 1], "n_init": 1},
     "choose_k": {"gap_references": 3},
+    "resampling": {"resamples": 0},
     "plots": {"dpi": 60, "width": 6, "height": 4},
     "fits_per_job": 5,
 }
+
+
+RESAMPLING = {"resamples": 6, "null_references": 2, "prediction_strength_splits": 3}
 
 
 def tiny_config(**overrides) -> dict:

@@ -45,17 +45,22 @@ def test_wide_square_and_very_wide_data_sweep(workflow):
         },
         "sweep": {"k": [2, 3, 4, 5, 6], "init": ["k-means++", "pca"], "seeds": [0, 1]},
         "choose_k": {"gap_references": 2},
+        # a small resampling run: its null is drawn through the thin SVD too (p >> n)
+        "resampling": {"resamples": 3, "null_references": 1, "prediction_strength_splits": 2},
         "plots": {"dpi": 50, "width": 5, "height": 3},
         "cache_dir": None,  # the twins' fits are computed, not served from the cache
     }
     workflow.write_config(config)
-    workflow.run(timeout=900)
+    # every table of every dataset; the pictures of the widest one (p >> n) only
+    wide = ["clusters_pca.png", "silhouette_diagrams", "resampling.png"]
+    targets = [f"results/{name}/choose_k.parquet" for name in config["datasets"]]
+    workflow.run(*targets, *(f"results/genes_in_rows/plots/{f}" for f in wide), timeout=900)
     for name in config["datasets"]:
         choice = pd.read_parquet(workflow.results(name, "choose_k.parquet")).set_index("criterion")
-        picks = choice["k"].reindex([*CRITERIA, "recommended"])
+        picks = choice["k"].reindex([*CRITERIA, "consensus", "prediction_strength", "recommended"])
         assert picks.notna().all(), f"{name}: {picks.to_dict()}"
-        assert workflow.results(name, "plots", "clusters_pca.png").stat().st_size > 5_000
-        assert any(workflow.results(name, "plots", "silhouette_diagrams").glob("*.png"))
+    assert workflow.results("genes_in_rows", "plots", "clusters_pca.png").stat().st_size > 5_000
+    assert any(workflow.results("genes_in_rows", "plots", "silhouette_diagrams").glob("*.png"))
     a = pd.read_parquet(workflow.results("genes_in_rows", "fits.parquet"))
     b = pd.read_parquet(workflow.results("genes_in_columns", "fits.parquet"))
     assert len(a) == 5 * 2 * 2
