@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+import sklearn.cluster  # noqa: F401  (imported at collection: the last test fits)
 
 from kmeans_sweep.choose import clusters as cl
 from kmeans_sweep.choose import consensus as cs
@@ -105,7 +106,7 @@ def perfect(n=60, groups=3, H=10):
 
 
 def test_perfect_separation_gives_the_analytic_pac_and_areas():
-    truth, draws = perfect()
+    _, draws = perfect()
     i, j = cs.pair_sample(60, 10**6, seed=0)
     s = cs.summary(cs.consensus(i, j, 60, draws))
     assert s["pac"] == 0 and s["pac_se"] == 0
@@ -216,6 +217,13 @@ def test_cluster_and_item_consensus_match_ccp_on_the_full_matrix():
         assert item[r] == pytest.approx(full[r, mates].mean())
 
 
+def test_within_pairs_are_every_pair_inside_a_cluster():
+    best = np.array([1, 0, 1, 2, 1, 0])
+    a, b = cl.within_pairs(best)
+    got = sorted(zip(a.tolist(), b.tolist(), strict=True))
+    assert got == [(0, 2), (0, 4), (1, 5), (2, 4)] and cl.n_within_pairs(best) == 4
+
+
 def test_sampled_item_pairs_stay_in_the_cluster_and_skip_the_row():
     best = np.repeat([0, 1, 2], [5, 50, 45])
     a, b, owner, chosen = cl.item_pairs(best, rows=30, partners=8, seed=0)
@@ -230,13 +238,16 @@ def test_data_k_tables_at_small_and_large_n():
     i, j = cs.pair_sample(60, 10**6, seed=0)
     out = data_k(3, i, j, 60, draws, window=(0.1, 0.9), every_pair=True, best=truth)
     assert np.all(out["clusters"]["consensus"] == 1) and np.all(out["clusters"]["stability"] == 1)
+    assert np.all(out["clusters"]["consensus_pairs"] == 190)  # every pair inside each cluster
     assert np.all(out["items"]["item_consensus"] == 1) and out["items"]["every_partner"].all()
     i, j = cs.pair_sample(60, 500, seed=0)
     out = data_k(3, i, j, 60, draws, window=(0.1, 0.9), every_pair=False, best=truth,
-                 item_rows=10, item_partners=5)
+                 max_pairs=500, item_rows=10, item_partners=5)
     assert out["summary"]["pairs"] == 500 and out["summary"]["pac"] == 0
     assert len(out["items"]) == 10 and np.all(out["items"]["partners"] == 5)
     assert not out["items"]["every_partner"].any() and np.all(out["items"]["item_consensus"] == 1)
+    clusters = out["clusters"]
+    assert clusters["consensus_pairs"].sum() == 50 and np.all(clusters["consensus"] == 1)
 
 
 # --- picks --------------------------------------------------------------------------------
@@ -270,3 +281,38 @@ def test_without_references_the_lowest_pac_and_ps_decide():
     assert picks.consensus_pick(t) == 3 and picks.prediction_strength_pick(t) == 3
     v = picks.verdict(t)
     assert v["structure"] and v["k"] == 3
+
+
+# --- the one-process reference ------------------------------------------------------------
+
+
+def test_reference_equals_its_work_items_run_in_any_order():
+    from kmeans_sweep.choose import resampling_tables as rt
+    from kmeans_sweep.choose.resampling_reference import resampling_statistics
+    from kmeans_sweep.fit import resample as rs
+
+    rng = np.random.default_rng(0)
+    X = np.concatenate([c + rng.standard_normal((20, 2)) for c in ([0, 0], [9, 0], [0, 9])])
+    settings = dict(resamples=3, fraction=0.8, null_references=2, pairs=500, splits=2, seed=5)
+    fit = {"init": "k-means++", "algorithm": "lloyd", "n_init": 1}
+    best = {k: rs.fit_rows(X, k, random_state=0, **fit)[0] for k in (2, 3)}
+    one = resampling_statistics(X, [3, 2, 1], best_labels=best, **settings, **fit)
+    # the same from work items computed independently, in reverse order, and aggregated
+    n, i, j = len(X), *cs.pair_sample(len(X), 500, 5)
+    items = {(s, h, k): None for s in (rs.DATA, 0, 1) for h in range(3) for k in (2, 3)}
+    model = rs.NullModel.from_data(X)
+    for s, h, k in reversed(list(items)):
+        source = X if s == rs.DATA else rs.null_reference(model, 5, s)
+        items[(s, h, k)] = rs.resample_labels(source, k, h, seed=5, fraction=0.8, **fit)
+    rows = [rs.subsample(n, 0.8, 5, h) for h in range(3)]
+    draws = {(s, k): [(rows[h], items[(s, h, k)]) for h in range(3)] for s, _, k in items}
+    data = {k: rt.data_k(k, i, j, n, draws[(rs.DATA, k)], window=(0.1, 0.9), every_pair=False,
+                         best=best[k], max_pairs=500, seed=5) for k in (2, 3)}
+    refs = {(k, b): rt.reference_pac(i, j, n, draws[(b, k)], (0.1, 0.9)) for k in (2, 3)
+            for b in (0, 1)}
+    ps = {(k, m): rs.prediction_strength_run(X, k, m, seed=5, **fit)
+          for k in (2, 3) for m in (0, 1)}
+    three = rt.tables(data, refs, ps, resamples=3, references=2, n_splits=2, every_pair=False)
+    for name in one:
+        pd.testing.assert_frame_equal(one[name], three[name])
+    assert one["resampling"]["pac"].iloc[1] == 0 and one["resampling"]["ps_mean"].iloc[1] == 1

@@ -12,7 +12,7 @@ standard error, the empirical p and the beta-fit p (M3C).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -33,12 +33,9 @@ def decode_pairs(index: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     index = np.asarray(index, dtype=np.int64)
     two_n = 2 * n - 1
     i = np.floor((two_n - np.sqrt(two_n * two_n - 8.0 * index)) / 2).astype(np.int64)
+    i = np.where(i * (two_n - i) // 2 > index, i - 1, i)  # float rounding, either way
+    i = np.where((i + 1) * (two_n - i - 1) // 2 <= index, i + 1, i)
     start = i * (two_n - i) // 2  # position of (i, i + 1)
-    i = np.where(start > index, i - 1, i)  # float rounding, either way
-    start = i * (two_n - i) // 2
-    nxt = (i + 1) * (two_n - i - 1) // 2
-    i = np.where(nxt <= index, i + 1, i)
-    start = i * (two_n - i) // 2
     j = index - start + i + 1
     return i, j
 
@@ -66,29 +63,51 @@ def _compact(i, j, n):
 # --- streaming consensus --------------------------------------------------------------------
 
 
+def co_drawn(i, j, n: int, row_sets) -> np.ndarray:
+    """Per pair, how many of the subsamples ``row_sets`` (drawn rows each) hold both rows:
+    the same for every k and every reference, so counted once."""
+    i, j = np.asarray(i, dtype=np.intp), np.asarray(j, dtype=np.intp)
+    drawn = np.zeros(len(i), dtype=np.uint32)
+    on = np.zeros(n, dtype=bool)
+    for rows in row_sets:
+        on[:] = False
+        on[rows] = True
+        drawn += np.take(on, i) & np.take(on, j)
+    return drawn
+
+
 @dataclass
 class PairConsensus:
     """Consensus over the pairs (i, j), one subsample at a time: :meth:`add` the drawn rows and
-    their labels; :meth:`values` gives M. Memory: two counts per pair and one row of n labels."""
+    their labels; :meth:`values` gives M. Memory: two counts per pair and two rows of n labels.
+    Given ``drawn`` (:func:`co_drawn` of the same subsamples), only the together counts are
+    kept, which halves the work."""
 
     i: np.ndarray
     j: np.ndarray
     n: int
-    together: np.ndarray | None = None
     drawn: np.ndarray | None = None
+    together: np.ndarray = field(init=False, repr=False)
+    _count: bool = field(init=False, repr=False)
 
     def __post_init__(self):
-        if self.together is None:
-            self.together = np.zeros(len(self.i), dtype=np.uint32)
+        self.i = np.asarray(self.i, dtype=np.intp)  # np.take converts any other index type
+        self.j = np.asarray(self.j, dtype=np.intp)  # on every call
+        self.together = np.zeros(len(self.i), dtype=np.uint32)
+        self._count = self.drawn is None
+        if self._count:
             self.drawn = np.zeros(len(self.i), dtype=np.uint32)
 
     def add(self, rows: np.ndarray, labels: np.ndarray) -> None:
-        full = np.full(self.n, -1, dtype=np.int32 if labels.dtype.itemsize > 2 else np.int16)
-        full[rows] = labels
-        li, lj = full[self.i], full[self.j]
-        both = (li >= 0) & (lj >= 0)
-        self.drawn += both
-        self.together += both & (li == lj)
+        dtype = labels.dtype if labels.dtype.itemsize < 4 else np.int32
+        left = np.full(self.n, -1, dtype=dtype)  # rows not drawn: -1 on the left ...
+        right = np.full(self.n, -2, dtype=dtype)  # ... and -2 on the right never match
+        left[rows] = labels
+        right[rows] = labels
+        li, lj = np.take(left, self.i), np.take(right, self.j)
+        self.together += li == lj
+        if self._count:
+            self.drawn += (li >= 0) & (lj >= 0)
 
     def values(self) -> np.ndarray:
         """M for every pair, 0 where the pair was never drawn together (as CCP)."""
@@ -98,9 +117,9 @@ class PairConsensus:
         return out
 
 
-def consensus(i, j, n, draws) -> np.ndarray:
+def consensus(i, j, n, draws, drawn=None) -> np.ndarray:
     """M over the pairs from an iterable of (rows, labels), one per subsample."""
-    acc = PairConsensus(i, j, n)
+    acc = PairConsensus(i, j, n, drawn)
     for rows, labels in draws:
         acc.add(rows, labels)
     return acc.values()
@@ -117,7 +136,7 @@ def cdf(M: np.ndarray) -> np.ndarray:
 def pac(M: np.ndarray, window=(0.1, 0.9)) -> float:
     """Share of pairs with x1 < M <= x2 (PAC, Senbabaoglu et al. 2014)."""
     lo, hi = window
-    return float(np.mean((M > lo) & (M <= hi)))
+    return float(np.mean((lo < M) & (hi >= M)))
 
 
 def pac_se(value: float, pairs: int, every_pair: bool) -> float:

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..fit import resample as rs
 from . import resampling_tables as rt
-from .consensus import n_pairs, pair_sample
+from .consensus import co_drawn, n_pairs, pair_sample
 
 BEST_TAG = 0x4246  # "BF": random_state of the full-data fit when no best labelling is given
 
@@ -41,15 +41,18 @@ def resampling_statistics(
     i, j = pair_sample(n, pairs, seed)
     every = n_pairs(n) <= pairs
     rows = [rs.subsample(n, fraction, seed, h).astype(np.int32) for h in range(resamples)]
+    drawn = co_drawn(i, j, n, rows)
     with threadpool_limits(1):
         best = {k: _best(X, k, seed, fit, best_labels) for k in ks}
         data = {
             k: rt.data_k(k, i, j, n, _draws(X, k, rows, seed, fraction, fit),
-                         window=pac_window, every_pair=every, best=best[k],
-                         item_rows=item_rows, item_partners=item_partners, seed=seed)
+                         window=pac_window, every_pair=every, drawn=drawn, best=best[k],
+                         max_pairs=pairs, item_rows=item_rows, item_partners=item_partners,
+                         seed=seed)
             for k in ks
         }
-        refs = _reference_pacs(X, ks, rows, i, j, null_references, seed, fraction, fit, pac_window)
+        refs = _reference_pacs(X, ks, rows, (i, j, drawn), null_references, seed, fraction, fit,
+                               pac_window)
         ps = {(k, m): rs.prediction_strength_run(X, k, m, seed=seed, **fit)
               for k in ks for m in range(splits)}
     return rt.tables(data, refs, ps, resamples=resamples, references=null_references,
@@ -62,7 +65,8 @@ def _draws(source, k, rows, seed, fraction, fit):
         yield r, rs.resample_labels(source, k, h, seed=seed, fraction=fraction, **fit)
 
 
-def _reference_pacs(X, ks, rows, i, j, B, seed, fraction, fit, window) -> dict:
+def _reference_pacs(X, ks, rows, pairs, B, seed, fraction, fit, window) -> dict:
+    i, j, drawn = pairs
     if B == 0:
         return {}
     model = rs.NullModel.from_data(X)
@@ -71,7 +75,7 @@ def _reference_pacs(X, ks, rows, i, j, B, seed, fraction, fit, window) -> dict:
         ref = rs.null_reference(model, seed, b)
         for k in ks:
             draws = _draws(ref, k, rows, seed, fraction, fit)
-            out[(k, b)] = rt.reference_pac(i, j, X.shape[0], draws, window)
+            out[(k, b)] = rt.reference_pac(i, j, X.shape[0], draws, window, drawn)
     return out
 
 

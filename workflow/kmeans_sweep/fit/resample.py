@@ -73,7 +73,8 @@ def label_dtype(k: int) -> np.dtype:
 class NullModel:
     """A multivariate normal with X's column means and covariance, as mean + Z S' Vt
     (S' = singular values / sqrt(n-1) of the centred X, Z ~ N(0, 1) of n x r, r = min(n, p));
-    M3C's reverse PCA for tabular data. No p x p matrix is formed when p > n."""
+    M3C's reverse PCA for tabular data. S and Vt come from the smaller Gram matrix (p x p
+    when n >= p, n x n when p > n), never larger than X: nothing p x p when p > n."""
 
     mean: np.ndarray  # (p,) float64
     scale: np.ndarray  # (r,) singular values / sqrt(n - 1)
@@ -107,9 +108,16 @@ def _gram_svd(X, mean, chunk):
 
 
 def _thin_svd(X, mean):
-    """p > n: the thin SVD of the centred X (n x p; its U is n x n, smaller than X)."""
-    _, sing, vt = np.linalg.svd(np.asarray(X, dtype=np.float64) - mean, full_matrices=False)
-    return sing, vt
+    """p > n: S and Vt from the n x n Gram matrix of the centred X (smaller than X):
+    Vt = U^T Xc / S; directions with S ~ 0 (the centring's, rank deficiency) get Vt = 0."""
+    Xc = np.asarray(X, dtype=np.float64) - mean
+    values, u = np.linalg.eigh(Xc @ Xc.T)
+    order = np.argsort(values)[::-1]
+    sing = np.sqrt(np.clip(values[order], 0, None))
+    keep = sing > sing[0] * 1e-7 if sing[0] > 0 else np.zeros(len(sing), dtype=bool)
+    vt = np.zeros((len(sing), Xc.shape[1]))
+    vt[keep] = (u[:, order[keep]].T @ Xc) / sing[keep, None]
+    return np.where(keep, sing, 0.0), vt
 
 
 def null_reference(model: NullModel, seed: int, b: int) -> np.ndarray:
@@ -145,7 +153,7 @@ def fit_rows(X, k, *, random_state, init, algorithm, n_init, max_iter=300, batch
     return labels, np.asarray(model.cluster_centers_, dtype=np.float64)
 
 
-def resample_labels(source_X, k, h, *, seed, fraction, init, algorithm, n_init, **fit) -> np.ndarray:
+def resample_labels(source_X, k, h, *, seed, fraction, init, algorithm, n_init, **fit):
     """The resample item (source, h, k) on ``source_X`` (the data or a null reference): the
     labels of the rows ``subsample(n, fraction, seed, h)``; random_state from (seed, h, k)."""
     rows = subsample(source_X.shape[0], fraction, seed, h)
