@@ -253,26 +253,40 @@ def test_data_k_tables_at_small_and_large_n():
 # --- picks --------------------------------------------------------------------------------
 
 
-def table(pac, refs_mean, p_beta, ps, rcsi_se=0.05, references=5):
+def table(pac, refs_mean, p_rcsi, ps, references=5):
     k = np.arange(2, 2 + len(pac))
-    rows = pd.DataFrame({"k": k, "pac": pac, "ps_mean": ps, "p_beta": p_beta,
-                         "references": references, "rcsi_se": rcsi_se})
-    rows["rcsi"] = np.log(refs_mean) - np.log(np.maximum(rows["pac"], 1e-4))
-    rows["p_empirical"] = np.where(np.asarray(p_beta) < 0.01, 1 / (references + 1), 0.5)
+    rows = pd.DataFrame({"k": k, "pac": pac, "ref_pac_mean": refs_mean, "ps_mean": ps,
+                         "p_rcsi": p_rcsi, "references": references})
+    rows["p_empirical"] = np.where(np.asarray(p_rcsi) < 0.01, 1 / (references + 1), 0.5)
     return rows.reindex(columns=RESAMPLING_COLUMNS)
 
 
 def test_picks_on_clear_structure_and_on_noise():
-    clear = table([0.3, 0.2, 0.0, 0.1], [0.4, 0.35, 0.3, 0.25], [0.2, 0.1, 0.0, 0.05],
+    clear = table([0.3, 0.2, 0.0, 0.1], [0.4, 0.35, 0.3, 0.25], [0.2, 0.1, 0.0, 0.005],
                   [0.7, 0.75, 0.95, 0.6])
     assert picks.consensus_pick(clear) == 4 and picks.prediction_strength_pick(clear) == 4
     v = picks.verdict(clear)
     assert v["structure"] and v["k"] == 4
+    # significant at k = 5 too, but only k = 4 is about as stable as the most stable k
+    assert list(picks.beats_null(clear)) == [False, False, True, True]
     noise = table([0.4, 0.35, 0.3, 0.25], [0.4, 0.35, 0.3, 0.25], [0.5, 0.4, 0.6, 0.5],
                   [0.85, 0.5, 0.4, 0.3])
     v = picks.verdict(noise)
     assert v["consensus"] == 1 and v["prediction_strength"] == 2
     assert not v["structure"] and v["k"] == 1 and "no k is more stable" in v["reason"]
+
+
+def test_a_stable_split_the_null_also_has_is_not_structure():
+    """An elongated Gaussian: prediction strength likes k = 2, the null does as well."""
+    t = table([0.05, 0.3], [0.08, 0.3], [0.02, 0.5], [0.95, 0.4])  # 0.02 > 0.05 / 2
+    v = picks.verdict(t)
+    assert v["prediction_strength"] == 2 and v["consensus"] == 1 and v["k"] == 1
+
+
+def test_hierarchical_structure_picks_the_finest_equally_stable_k():
+    t = table([0.0, 0.2, 0.007, 0.15], [0.15, 0.2, 0.19, 0.3], [1e-6, 0.6, 1e-5, 1e-3],
+              [1.0, 0.86, 1.0, 0.57])
+    assert picks.consensus_pick(t) == 4  # PAC 0.007 is within 0.02 of k = 2's 0
 
 
 def test_without_references_the_lowest_pac_and_ps_decide():
@@ -281,6 +295,17 @@ def test_without_references_the_lowest_pac_and_ps_decide():
     assert picks.consensus_pick(t) == 3 and picks.prediction_strength_pick(t) == 3
     v = picks.verdict(t)
     assert v["structure"] and v["k"] == 3
+
+
+def test_rcsi_p_is_the_t_prediction_test_on_the_log_scale():
+    refs = np.array([0.30, 0.35, 0.40, 0.32])
+    out = cs.against_null(0.2, refs)
+    logs = np.log(refs)
+    t = (logs.mean() - np.log(0.2)) / (logs.std(ddof=1) * np.sqrt(1 + 1 / 4))
+    x = np.linspace(t, 400, 400_001)  # P(T_3 > t) by integrating the t density
+    density = 2 / (np.pi * np.sqrt(3) * (1 + x**2 / 3) ** 2)
+    assert out["p_rcsi"] == pytest.approx(np.trapezoid(density, x), rel=1e-3)
+    assert np.isnan(cs.against_null(0.2, refs[:1])["p_rcsi"])
 
 
 # --- the one-process reference ------------------------------------------------------------

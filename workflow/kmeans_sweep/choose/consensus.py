@@ -195,18 +195,37 @@ def beta_p(value: float, refs: np.ndarray) -> float:
     return float(betainc(a, b, min(max(value, 0.0), 1.0)))
 
 
+def rcsi_p(rcsi: float, se: float, B: int) -> float:
+    """One-sided p that the data's ln PAC is as far below the references' as it is, were it
+    one more draw from their distribution (normal on the log scale): the t prediction test,
+    t = RCSI / (sd_b sqrt(1 + 1/B)) = RCSI / (SE sqrt(B + 1)) with B - 1 degrees of freedom.
+    Unlike the empirical p it can go below 1 / (B + 1); unlike RCSI's own SE it counts the
+    spread of one draw, not of the references' mean."""
+    from scipy.special import stdtr
+
+    if B < 2 or not np.isfinite(rcsi) or not np.isfinite(se):
+        return float("nan")
+    if se == 0:
+        return 0.0 if rcsi > 0 else 1.0
+    return float(stdtr(B - 1, -rcsi / (se * math.sqrt(B + 1))))
+
+
 def against_null(value: float, refs) -> dict:
     """RCSI = mean_b(ln PAC_ref,b - ln PAC) (PAC 0 floored at 1e-4), its SE (sd_b / sqrt(B)),
-    the empirical p (#{b: ref_b <= PAC} + 1) / (B + 1) and the beta-fit p."""
+    the empirical p (#{b: ref_b <= PAC} + 1) / (B + 1), the beta-fit p (M3C) and
+    :func:`rcsi_p`."""
     refs = np.asarray(refs, dtype=float)
     B = len(refs)
     if B == 0:
         nan = float("nan")
-        return {"rcsi": nan, "rcsi_se": nan, "p_empirical": nan, "p_beta": nan}
+        return {"rcsi": nan, "rcsi_se": nan, "p_empirical": nan, "p_beta": nan, "p_rcsi": nan}
     logs = np.log(np.maximum(refs, PAC_FLOOR)) - math.log(max(value, PAC_FLOOR))
+    rcsi = float(logs.mean())
+    se = float(logs.std(ddof=1) / math.sqrt(B)) if B > 1 else float("nan")
     return {
-        "rcsi": float(logs.mean()),
-        "rcsi_se": float(logs.std(ddof=1) / math.sqrt(B)) if B > 1 else float("nan"),
+        "rcsi": rcsi,
+        "rcsi_se": se,
         "p_empirical": (int(np.sum(refs <= value)) + 1) / (B + 1),
         "p_beta": beta_p(value, refs),
+        "p_rcsi": rcsi_p(rcsi, se, B),
     }

@@ -25,8 +25,10 @@ def valid_ks(ks, n: int, fraction: float) -> list[int]:
 
 
 def resampling_statistics(
-    X, ks, *, resamples=25, fraction=0.8, null_references=4, pairs=2_000_000,
-    pac_window=(0.1, 0.9), splits=10, seed=0, init="k-means++", algorithm="lloyd",
+    X, ks, *, resamples=rs.DEFAULTS["resamples"], fraction=rs.DEFAULTS["fraction"],
+    null_references=rs.DEFAULTS["null_references"], pairs=rs.DEFAULTS["pairs"],
+    pac_window=rs.DEFAULTS["pac_window"], splits=rs.DEFAULTS["prediction_strength_splits"],
+    seed=0, init="k-means++", algorithm="lloyd",
     n_init=1, max_iter=300, best_labels=None, item_rows=1000, item_partners=100,
 ) -> dict[str, object]:
     """Every resampling table of X over ``ks`` (ks below 2 or too large for a subsample or a

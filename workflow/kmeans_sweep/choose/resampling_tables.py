@@ -16,7 +16,7 @@ from .consensus import GRID, PairConsensus, against_null, ccp_delta, pac, summar
 
 RESAMPLING_COLUMNS = [
     "k", "pac", "pac_se", "area", "area_ccp", "delta_ccp", "pairs", "every_pair",
-    "ref_pac_mean", "ref_pac_sd", "rcsi", "rcsi_se", "p_empirical", "p_beta",
+    "ref_pac_mean", "ref_pac_sd", "rcsi", "rcsi_se", "p_empirical", "p_beta", "p_rcsi",
     "ps_mean", "ps_sd", "resamples", "references", "splits",
 ]
 CDF_COLUMNS = ["k", "x", "cdf"]

@@ -29,6 +29,17 @@ from dataclasses import dataclass
 import numpy as np
 
 DATA = -1  # the source of the data itself; null references are b = 0..B-1
+#: The defaults (issue 19, point 8): digits (1797 x 64, k 2-20) costs about 18 s of CPU in
+#: resample fits ((1 + 4) x 20 subsamples x 19 k at ~10 ms) and 3 s in split fits (10 x 19 x
+#: 2 halves at ~7 ms); with B = 3 two-cluster sets were missed (bench --resampling-power).
+DEFAULTS = {
+    "resamples": 20,
+    "fraction": 0.8,
+    "null_references": 4,
+    "pairs": 2_000_000,
+    "pac_window": (0.1, 0.9),
+    "prediction_strength_splits": 10,
+}
 SUBSAMPLE_TAG = 0x5253  # "RS": rows of subsample h
 SPLIT_TAG = 0x5053  # "PS": half-split m
 NULL_TAG = 0x4E55  # "NU": null reference b
