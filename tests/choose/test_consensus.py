@@ -92,6 +92,11 @@ def test_streaming_equals_batch_and_never_drawn_pairs_are_zero():
     for rows, labels in draws:
         acc.add(rows, labels)
     assert np.array_equal(acc.values(), cs.consensus(i, j, n, draws))
+    unsigned = [(rows, labels.astype(np.uint8)) for rows, labels in draws]
+    assert np.array_equal(acc.values(), cs.consensus(i, j, n, unsigned))
+    drawn = cs.co_drawn(i, j, n, [rows for rows, _ in draws])
+    assert np.array_equal(drawn, acc.drawn)
+    assert np.array_equal(acc.values(), cs.consensus(i, j, n, draws, drawn=drawn))
     assert np.any(acc.drawn == 0) and np.all(acc.values()[acc.drawn == 0] == 0)
 
 

@@ -105,7 +105,7 @@ class PairConsensus:
             self.drawn = np.zeros(len(self.i), dtype=np.uint32)
 
     def add(self, rows: np.ndarray, labels: np.ndarray) -> None:
-        dtype = labels.dtype if labels.dtype.itemsize < 4 else np.int32
+        dtype = np.result_type(labels.dtype, np.int8)  # signed, to hold -1 and -2
         left = np.full(self.n, -1, dtype=dtype)  # rows not drawn: -1 on the left ...
         right = np.full(self.n, -2, dtype=dtype)  # ... and -2 on the right never match
         left[rows] = labels
