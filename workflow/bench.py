@@ -427,9 +427,10 @@ def algorithms(cores: int) -> None:
 
 # --- 7. resampling evidence for k: power and false alarms ------------------------------------
 
-#: Datasets of this section are seeded from here; the tests and the rule's calibration
-#: (seeds 1000-1029) never use these seeds.
-POWER_SEED = 7_000_000
+#: Datasets of this section are seeded from here. The rule (choose/resampling.py) was
+#: designed on the same generators seeded from 1000, 3_000_000 and 7_000_000; the tests use
+#: none of these.
+POWER_SEED = 9_100_000
 POWER_KS = list(range(2, 11))
 #: kind: (true k, how many datasets)
 POWER_SETS = {

@@ -262,7 +262,7 @@ def table(pac, refs_mean, p_rcsi, ps, references=5):
     k = np.arange(2, 2 + len(pac))
     rows = pd.DataFrame({"k": k, "pac": pac, "ref_pac_mean": refs_mean, "ps_mean": ps,
                          "p_rcsi": p_rcsi, "references": references})
-    rows["p_empirical"] = np.where(np.asarray(p_rcsi) < 0.01, 1 / (references + 1), 0.5)
+    rows["p_empirical"] = np.where(np.asarray(p_rcsi) < 0.05, 1 / (references + 1), 0.5)
     return rows.reindex(columns=RESAMPLING_COLUMNS)
 
 
@@ -271,8 +271,8 @@ def test_picks_on_clear_structure_and_on_noise():
                   [0.7, 0.75, 0.95, 0.6])
     assert picks.consensus_pick(clear) == 4 and picks.prediction_strength_pick(clear) == 4
     v = picks.verdict(clear)
-    assert v["structure"] and v["k"] == 4
-    # significant at k = 5 too, but only k = 4 is about as stable as the most stable k
+    assert v["structure"] and v["k"] == 4 and "prediction strength 0.95" in v["reason"]
+    # k = 5 beats the null too, but only k = 4 is about as stable as the most stable k
     assert list(picks.beats_null(clear)) == [False, False, True, True]
     noise = table([0.4, 0.35, 0.3, 0.25], [0.4, 0.35, 0.3, 0.25], [0.5, 0.4, 0.6, 0.5],
                   [0.85, 0.5, 0.4, 0.3])
@@ -281,17 +281,28 @@ def test_picks_on_clear_structure_and_on_noise():
     assert not v["structure"] and v["k"] == 1 and "no k is more stable" in v["reason"]
 
 
-def test_a_stable_split_the_null_also_has_is_not_structure():
-    """An elongated Gaussian: prediction strength likes k = 2, the null does as well."""
-    t = table([0.05, 0.3], [0.08, 0.3], [0.02, 0.5], [0.95, 0.4])  # 0.02 > 0.05 / 2
+def test_structure_needs_both_lines_of_evidence_at_one_k():
+    """An elongated Gaussian: ps likes k = 2, where the null is as stable; k = 4 is more
+    stable than the null, but not predictable."""
+    t = table([0.05, 0.3, 0.08], [0.08, 0.3, 0.22], [0.2, 0.5, 0.001], [0.95, 0.4, 0.55])
     v = picks.verdict(t)
-    assert v["prediction_strength"] == 2 and v["consensus"] == 1 and v["k"] == 1
+    assert v["prediction_strength"] == 2 and v["consensus"] == 4
+    assert v["k"] == 1 and not v["structure"] and "k = 4 is more stable" in v["reason"]
+    assert list(picks.supported(t)) == [False, False, False]
+
+
+def test_support_is_per_k_while_the_consensus_pick_is_bonferroni():
+    t = table([0.0, 0.3, 0.2, 0.25], [0.07, 0.3, 0.3, 0.3], [0.02, 0.5, 0.5, 0.5],
+              [1.0, 0.5, 0.4, 0.3])  # 0.02 > 0.05 / 4 but < 0.05
+    assert picks.consensus_pick(t) == 1
+    assert picks.verdict(t)["k"] == 2
 
 
 def test_hierarchical_structure_picks_the_finest_equally_stable_k():
-    t = table([0.0, 0.2, 0.007, 0.15], [0.15, 0.2, 0.19, 0.3], [1e-6, 0.6, 1e-5, 1e-3],
+    t = table([0.0, 0.2, 0.03, 0.15], [0.15, 0.2, 0.19, 0.3], [1e-6, 0.6, 1e-5, 1e-3],
               [1.0, 0.86, 1.0, 0.57])
-    assert picks.consensus_pick(t) == 4  # PAC 0.007 is within 0.02 of k = 2's 0
+    assert picks.consensus_pick(t) == 4  # PAC 0.03 is within 0.05 of k = 2's 0
+    assert picks.verdict(t)["k"] == 4
 
 
 def test_without_references_the_lowest_pac_and_ps_decide():
