@@ -29,12 +29,13 @@ from dataclasses import dataclass
 import numpy as np
 
 DATA = -1  # the source of the data itself; null references are b = 0..B-1
-#: The defaults (issue 19, point 8): digits (1797 x 64, k 2-20) costs about 18 s of CPU in
-#: resample fits ((1 + 4) x 20 subsamples x 19 k at ~10 ms) and 3 s in split fits (10 x 19 x
-#: 2 halves at ~7 ms). B = 3 leaves the t test of ``choose/resampling.py`` 2 degrees of
-#: freedom: it missed 3 of 10 two-blob sets that B = 4 and 5 found.
+#: The defaults (issue 19, point 8), from ``bench.py --resampling-power``: digits (1797 x 64,
+#: k 2-20) costs 17-21 s of CPU in resample fits ((1 + 4) x 16 subsamples x 19 k at 11-14 ms)
+#: and 2-4 s in split fits (10 x 19 x 2 halves). H = 16 and H = 20 gave the same picks on 100
+#: calibration sets; B = 3 leaves the t test of ``choose/resampling.py`` 2 degrees of
+#: freedom and missed 3 of 10 two-blob sets that B = 4 and 5 found.
 DEFAULTS = {
-    "resamples": 20,
+    "resamples": 16,
     "fraction": 0.8,
     "null_references": 4,
     "pairs": 2_000_000,
