@@ -66,3 +66,19 @@ def test_algorithm_lines_summarise_the_comparison_table():
     assert lloyd.split()[0] == "lloyd" and "20.0 ms (1.00 x lloyd)" in lloyd
     assert "6.0 ms (0.30 x lloyd)" in minibatch
     assert "inertia / best at k 1.200" in minibatch and "partition 0.70" in minibatch
+
+
+def test_power_datasets_are_fresh_fixed_and_separated():
+    import numpy as np
+
+    sys.path.insert(0, str(REPO / "workflow"))
+    import bench
+
+    for kind in bench.POWER_SETS:
+        X = bench.power_dataset(kind, 0)
+        assert X.shape == (300, 5)
+        assert np.array_equal(X, bench.power_dataset(kind, 0))
+        assert not np.array_equal(X, bench.power_dataset(kind, 1))
+    X = bench.power_dataset("blobs, 2 centres", 3)
+    gap = np.linalg.norm(X[:150].mean(axis=0) - X[150:].mean(axis=0))
+    assert gap >= 6 * 0.9  # centres >= 3 x (1 + 1) apart, up to the sample means' noise

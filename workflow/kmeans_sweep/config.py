@@ -238,6 +238,11 @@ def pca_skip_line(sweep: dict, name: str, info: DatasetInfo) -> str | None:
 
 
 def _check_resampling(res: dict) -> None:
+    if res.get("null_references") == 1:
+        raise ConfigError(
+            "resampling.null_references: 1 reference cannot be tested against (no spread); "
+            "use 0 (no null) or at least 2"
+        )
     low, high = res.get("pac_window", (0.1, 0.9))
     if not low < high:
         raise ConfigError(

@@ -31,7 +31,8 @@ RULES: dict[str, str] = {
     "davies_bouldin": "lowest best-fit Davies-Bouldin",
     "gap": "smallest k with Gap(k) ≥ Gap(k+1) − s(k+1)",
     "stability": "largest k within 0.05 of the highest seed stability",
-    "consensus": "highest RCSI among the ks that beat the null; lowest PAC without a null",
+    "consensus": "finest k about as stable as the most stable k that beats the null; "
+    "lowest PAC without a null",
     "prediction_strength": "largest k with mean prediction strength > 0.8; 1 when none",
     "ari_with_labels": "highest best-fit ARI with the true labels (not used to recommend)",
     "recommended": "majority vote of the label-free criteria, ties broken by stability; "

@@ -531,7 +531,7 @@ def resampling(
     io.write_parquet(table, out_table)
     io.write_csv(render.for_people(table), out_csv)
     said = R.verdict(table)
-    intro = [f"{R.headline(said)}.", R.SETUP.format(**_setup(table, settings))]
+    intro = [f"{R.headline(said)}.", SETUP.format(**_setup(table, settings))]
     render.write_resampling_page(table, dataset, intro, out_html)
     io.write_parquet(_cdf_table(tables["cdf"]), out_cdf)
     io.write_parquet(_cluster_table(tables["clusters"]), out_clusters)
@@ -553,21 +553,11 @@ def _best_labels(fits, labels_path, ks) -> dict:
     return {key[0]: np.asarray(labels[key], dtype=np.int64) for key in keys}
 
 
-_RENAMED = {
-    "delta_ccp": "delta",
-    "pairs": "pairs_used",
-    "ref_pac_mean": "pac_ref_mean",
-    "ref_pac_sd": "pac_ref_sd",
-    "references": "null_references",
-    "splits": "ps_splits",
-}
-
-
 def _resampling_table(table, refs, dataset: str, settings: dict):
     """The published columns: what was fitted, then the statistics (RESAMPLING_GUIDE)."""
     from .tables.methods import name
 
-    out = table.rename(columns=_RENAMED)
+    out = table.copy()
     out["mean_consensus"] = 1.0 - out["area"]
     by_k = refs.groupby("k")["pac"]
     out["pac_ref_min"] = out["k"].map(by_k.min())
@@ -579,6 +569,13 @@ def _resampling_table(table, refs, dataset: str, settings: dict):
     for i, (col, value) in enumerate(lead.items()):
         out.insert(i + (1 if col != "dataset" else 0), col, value)
     return out
+
+
+SETUP = (
+    "Each of {resamples} subsamples ({percent} % of the rows) was fitted at every k with "
+    "{method}; {references} null references were resampled the same way; prediction strength "
+    "from {splits} half-splits; consensus over {pairs} pairs ({which})."
+)
 
 
 def _setup(table, settings) -> dict:

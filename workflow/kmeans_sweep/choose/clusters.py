@@ -1,14 +1,16 @@
 """Per cluster and per row of one labelling (the best fit at k): cluster consensus, clusterboot
 stability with Hennig's bands, and item consensus (numpy only).
 
-- cluster consensus (CCP's calcICL): mean M over the pairs inside the cluster, here over the
-  pairs of the pair set (all pairs at small n, so exactly CCP's value; a sample otherwise);
+- cluster consensus (CCP's calcICL): mean M over the pairs inside the cluster: every such
+  pair while there are at most ``pairs`` of them (exactly CCP's value), else the item sample
+  below (uniform rows, uniform partners: a uniform sample of the cluster's ordered pairs);
 - clusterboot stability (Hennig 2007, fpc's subsetting scheme): per subsample, the best Jaccard
   |C* & D| / |C* | D| over the subsample's clusters D, C* the cluster restricted to the drawn
   rows; its mean over subsamples (those that draw C at all);
-- item consensus (calcICL): a row's mean M with the other rows of its own cluster; at small n
-  every row with every partner, at large n a fixed sample of rows, each with a fixed sample of
-  partners (``item_pairs``), said in the columns ``partners`` and ``every_partner``.
+- item consensus (calcICL): a row's mean M with the other rows of its own cluster; every row
+  with every partner while the clusters hold at most ``pairs`` pairs, else a fixed sample of
+  rows, each with a fixed sample of partners (``item_pairs``), said in the columns
+  ``partners`` and ``every_partner``.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from .consensus import decode_pairs, n_pairs
 
 ITEM_TAG = 0x4943  # "IC": the stream of the item sample
 #: Hennig's guidelines for a mean Jaccard (fpc's clusterboot help): lower bound and words.
@@ -93,6 +97,21 @@ def item_consensus_all(M, i, j, best: np.ndarray) -> np.ndarray:
         return total / partners
 
 
+def within_pairs(best: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair i < j inside one cluster of ``best``."""
+    a, b = [], []
+    for c in range(int(best.max()) + 1):
+        members = np.flatnonzero(best == c)
+        x, y = decode_pairs(np.arange(n_pairs(len(members))), len(members))
+        a.append(members[x])
+        b.append(members[y])
+    return _cat(a), _cat(b)
+
+
+def n_within_pairs(best: np.ndarray) -> int:
+    return sum(n_pairs(int(size)) for size in np.bincount(best))
+
+
 def item_pairs(best: np.ndarray, rows: int, partners: int, seed: int):
     """A fixed sample of ``rows`` rows (uniform, without replacement) and, for each, up to
     ``partners`` partners from its own cluster (uniform, with replacement; every other member
@@ -117,8 +136,11 @@ def item_pairs(best: np.ndarray, rows: int, partners: int, seed: int):
         a.append(np.full(len(pick), r))
         b.append(order[first[c] + pick])
         owner.append(np.full(len(pick), t))
-    cat = (lambda parts: np.concatenate(parts) if parts else np.empty(0, dtype=np.int64))
-    return cat(a), cat(b), cat(owner), chosen
+    return _cat(a), _cat(b), _cat(owner), chosen
+
+
+def _cat(parts) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
 
 
 def item_consensus_sampled(M, owner, n_rows: int) -> tuple[np.ndarray, np.ndarray]:

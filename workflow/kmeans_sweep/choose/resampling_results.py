@@ -14,7 +14,7 @@ from ..fit.resample import subsample
 from ..fit.resample_items import REAL, valid_ks
 from ..fit.resample_runner import read_results
 from . import resampling_tables as rt
-from .consensus import PairConsensus, n_pairs, pair_sample
+from .consensus import PairConsensus, co_drawn, n_pairs, pair_sample
 
 MATRIX_ROWS = 300  # rows of the consensus matrices kept for the heatmaps (a fixed sample)
 MATRIX_TAG = 0x4D58  # "MX": the stream of that sample
@@ -47,13 +47,14 @@ def resampling_tables(result_paths, best: dict, n: int, ks, settings: dict) -> d
     seed, window = settings["seed"], tuple(settings["pac_window"])
     i, j = pair_sample(n, settings["pairs"], seed)
     every = n_pairs(n) <= settings["pairs"]
+    drawn = co_drawn(i, j, n, draws.rows)
     data = {
-        k: rt.data_k(k, i, j, n, draws(REAL, k), window=window, every_pair=every,
-                     best=best[k], seed=seed)
+        k: rt.data_k(k, i, j, n, draws(REAL, k), window=window, every_pair=every, drawn=drawn,
+                     best=best[k], max_pairs=settings["pairs"], seed=seed)
         for k in ks
     }
     refs = {
-        (k, b): rt.reference_pac(i, j, n, draws(b, k), window)
+        (k, b): rt.reference_pac(i, j, n, draws(b, k), window, drawn)
         for b in range(settings["null_references"])
         for k in ks
     }

@@ -15,9 +15,9 @@ from . import clusters as cl
 from .consensus import GRID, PairConsensus, against_null, ccp_delta, pac, summary
 
 RESAMPLING_COLUMNS = [
-    "k", "pac", "pac_se", "area", "area_ccp", "delta_ccp", "pairs", "every_pair",
-    "ref_pac_mean", "ref_pac_sd", "rcsi", "rcsi_se", "p_empirical", "p_beta",
-    "ps_mean", "ps_sd", "resamples", "references", "splits",
+    "k", "pac", "pac_se", "area", "area_ccp", "delta", "pairs_used", "every_pair",
+    "pac_ref_mean", "pac_ref_sd", "rcsi", "rcsi_se", "p_empirical", "p_beta", "p_rcsi",
+    "ps_mean", "ps_sd", "resamples", "null_references", "ps_splits",
 ]
 CDF_COLUMNS = ["k", "x", "cdf"]
 REFERENCE_COLUMNS = ["k", "reference", "pac"]
@@ -26,32 +26,42 @@ CLUSTER_COLUMNS = ["k", "cluster", "size", "consensus", "consensus_pairs", "stab
 ITEM_COLUMNS = ["k", "row", "cluster", "item_consensus", "partners", "every_partner"]
 
 
-def data_k(k, i, j, n, draws, *, window, every_pair, best=None, item_rows=1000,
-           item_partners=100, seed=0) -> dict:
-    """The data's statistics at k: ``summary`` (PAC, areas, CDF) and, given the best
-    labelling ``best`` (n labels), its ``clusters`` and ``items`` tables."""
-    acc = PairConsensus(i, j, n)
+def data_k(k, i, j, n, draws, *, window, every_pair, drawn=None, best=None, max_pairs=None,
+           item_rows=1000, item_partners=100, seed=0) -> dict:
+    """The data's statistics at k: ``summary`` (PAC, areas, CDF over the pairs (i, j);
+    ``drawn``: their co-drawn counts, if known) and, given the best labelling ``best`` (n
+    labels), its ``clusters`` and ``items`` tables, over the pairs inside its clusters (all of
+    them up to ``max_pairs``, default len(i), else ``item_rows`` x ``item_partners``)."""
+    acc = PairConsensus(i, j, n, drawn)
+    best = None if best is None else np.asarray(best, dtype=np.int64)
     boot = cl.ClusterBoot(best) if best is not None else None
-    items = None
-    if best is not None and not every_pair:
-        a, b, owner, chosen = cl.item_pairs(best, item_rows, item_partners, seed)
-        items = (PairConsensus(a, b, n), owner, chosen)
+    inside = None if best is None else _inside(best, max_pairs or len(i), item_rows,
+                                                item_partners, seed)
     for rows, labels in draws:
         acc.add(rows, labels)
-        if boot is not None:
+        if best is not None:
             boot.add(rows, labels)
-        if items is not None:
-            items[0].add(rows, labels)
-    M = acc.values()
-    out = {"summary": {**summary(M, window, every_pair), "pairs": len(M)}}
+            inside[0].add(rows, labels)
+    out = {"summary": {**summary(acc.values(), window, every_pair), "pairs": len(acc.i)}}
     if best is not None:
-        out["clusters"] = _clusters(k, M, i, j, best, boot)
-        out["items"] = _items(k, M, i, j, best, items)
+        out["clusters"] = _clusters(k, best, boot, inside)
+        out["items"] = _items(k, best, inside)
     return out
 
 
-def _clusters(k, M, i, j, best, boot) -> pd.DataFrame:
-    mean, count = cl.cluster_consensus(M, i, j, best)
+def _inside(best, max_pairs, item_rows, item_partners, seed):
+    """(consensus accumulator, owner of each pair or None when every pair, sampled rows)."""
+    n = len(best)
+    if cl.n_within_pairs(best) <= max_pairs:
+        a, b = cl.within_pairs(best)
+        return PairConsensus(a, b, n), None, np.arange(n)
+    a, b, owner, chosen = cl.item_pairs(best, item_rows, item_partners, seed)
+    return PairConsensus(a, b, n), owner, chosen
+
+
+def _clusters(k, best, boot, inside) -> pd.DataFrame:
+    acc = inside[0]
+    mean, count = cl.cluster_consensus(acc.values(), acc.i, acc.j, best)
     stability = boot.means()
     return pd.DataFrame({
         "k": k, "cluster": np.arange(len(mean)),
@@ -61,25 +71,23 @@ def _clusters(k, M, i, j, best, boot) -> pd.DataFrame:
     }, columns=CLUSTER_COLUMNS)
 
 
-def _items(k, M, i, j, best, items) -> pd.DataFrame:
-    if items is None:
-        value = cl.item_consensus_all(M, i, j, best)
-        rows = np.arange(len(best))
-        partners = np.bincount(best)[best] - 1
-        every = True
+def _items(k, best, inside) -> pd.DataFrame:
+    acc, owner, rows = inside
+    sizes = np.bincount(best)
+    if owner is None:
+        value = cl.item_consensus_all(acc.values(), acc.i, acc.j, best)
+        partners = sizes[best] - 1
     else:
-        acc, owner, rows = items
         value, partners = cl.item_consensus_sampled(acc.values(), owner, len(rows))
-        every = partners == np.bincount(best)[best[rows]] - 1
     return pd.DataFrame({
         "k": k, "row": rows, "cluster": best[rows], "item_consensus": value,
-        "partners": partners, "every_partner": every,
+        "partners": partners, "every_partner": partners == sizes[best[rows]] - 1,
     }, columns=ITEM_COLUMNS)
 
 
-def reference_pac(i, j, n, draws, window) -> float:
+def reference_pac(i, j, n, draws, window, drawn=None) -> float:
     """PAC of one null reference at one k, over the same pairs."""
-    acc = PairConsensus(i, j, n)
+    acc = PairConsensus(i, j, n, drawn)
     for rows, labels in draws:
         acc.add(rows, labels)
     return pac(acc.values(), window)
@@ -97,18 +105,19 @@ def tables(data: dict, refs: dict, splits: dict, *, resamples: int, references: 
         ref = np.array([refs[(k, b)] for b in range(references)], dtype=float)
         ps = np.array([splits[(k, m)] for m in range(n_splits)], dtype=float)
         rows.append({
-            "k": k, **{c: s[c] for c in ("pac", "pac_se", "area", "area_ccp", "pairs")},
+            "k": k, **{c: s[c] for c in ("pac", "pac_se", "area", "area_ccp")},
+            "pairs_used": s["pairs"],
             "every_pair": every_pair,
-            "ref_pac_mean": ref.mean() if len(ref) else np.nan,
-            "ref_pac_sd": ref.std(ddof=1) if len(ref) > 1 else np.nan,
+            "pac_ref_mean": ref.mean() if len(ref) else np.nan,
+            "pac_ref_sd": ref.std(ddof=1) if len(ref) > 1 else np.nan,
             **against_null(s["pac"], ref),
             "ps_mean": ps.mean() if len(ps) else np.nan,
             "ps_sd": ps.std(ddof=1) if len(ps) > 1 else np.nan,
-            "resamples": resamples, "references": references, "splits": n_splits,
+            "resamples": resamples, "null_references": references, "ps_splits": n_splits,
         })
     table = pd.DataFrame(rows, columns=RESAMPLING_COLUMNS)
     if ks:
-        table["delta_ccp"] = ccp_delta(table["k"].to_numpy(), table["area_ccp"].to_numpy())
+        table["delta"] = ccp_delta(table["k"].to_numpy(), table["area_ccp"].to_numpy())
     return {
         "resampling": table,
         "cdf": pd.DataFrame([(k, x, f) for k in ks for x, f in zip(GRID, data[k]["summary"]["cdf"],

@@ -29,6 +29,19 @@ from dataclasses import dataclass
 import numpy as np
 
 DATA = -1  # the source of the data itself; null references are b = 0..B-1
+#: The defaults (issue 19, point 8), from ``bench.py --resampling-power``: digits (1797 x 64,
+#: k 2-20) costs 17-21 s of CPU in resample fits ((1 + 4) x 16 subsamples x 19 k at 11-14 ms)
+#: and 2-4 s in split fits (10 x 19 x 2 halves). H = 16 and H = 20 gave the same picks on 100
+#: calibration sets; B = 3 leaves the t test of ``choose/resampling.py`` 2 degrees of
+#: freedom and missed 3 of 10 two-blob sets that B = 4 and 5 found.
+DEFAULTS = {
+    "resamples": 16,
+    "fraction": 0.8,
+    "null_references": 4,
+    "pairs": 2_000_000,
+    "pac_window": (0.1, 0.9),
+    "prediction_strength_splits": 10,
+}
 SUBSAMPLE_TAG = 0x5253  # "RS": rows of subsample h
 SPLIT_TAG = 0x5053  # "PS": half-split m
 NULL_TAG = 0x4E55  # "NU": null reference b
@@ -73,7 +86,8 @@ def label_dtype(k: int) -> np.dtype:
 class NullModel:
     """A multivariate normal with X's column means and covariance, as mean + Z S' Vt
     (S' = singular values / sqrt(n-1) of the centred X, Z ~ N(0, 1) of n x r, r = min(n, p));
-    M3C's reverse PCA for tabular data. No p x p matrix is formed when p > n."""
+    M3C's reverse PCA for tabular data. S and Vt come from the smaller Gram matrix (p x p
+    when n >= p, n x n when p > n), never larger than X: nothing p x p when p > n."""
 
     mean: np.ndarray  # (p,) float64
     scale: np.ndarray  # (r,) singular values / sqrt(n - 1)
@@ -107,9 +121,16 @@ def _gram_svd(X, mean, chunk):
 
 
 def _thin_svd(X, mean):
-    """p > n: the thin SVD of the centred X (n x p; its U is n x n, smaller than X)."""
-    _, sing, vt = np.linalg.svd(np.asarray(X, dtype=np.float64) - mean, full_matrices=False)
-    return sing, vt
+    """p > n: S and Vt from the n x n Gram matrix of the centred X (smaller than X):
+    Vt = U^T Xc / S; directions with S ~ 0 (the centring's, rank deficiency) get Vt = 0."""
+    Xc = np.asarray(X, dtype=np.float64) - mean
+    values, u = np.linalg.eigh(Xc @ Xc.T)
+    order = np.argsort(values)[::-1]
+    sing = np.sqrt(np.clip(values[order], 0, None))
+    keep = sing > sing[0] * 1e-7 if sing[0] > 0 else np.zeros(len(sing), dtype=bool)
+    vt = np.zeros((len(sing), Xc.shape[1]))
+    vt[keep] = (u[:, order[keep]].T @ Xc) / sing[keep, None]
+    return np.where(keep, sing, 0.0), vt
 
 
 def null_reference(model: NullModel, seed: int, b: int) -> np.ndarray:
@@ -145,7 +166,7 @@ def fit_rows(X, k, *, random_state, init, algorithm, n_init, max_iter=300, batch
     return labels, np.asarray(model.cluster_centers_, dtype=np.float64)
 
 
-def resample_labels(source_X, k, h, *, seed, fraction, init, algorithm, n_init, **fit) -> np.ndarray:
+def resample_labels(source_X, k, h, *, seed, fraction, init, algorithm, n_init, **fit):
     """The resample item (source, h, k) on ``source_X`` (the data or a null reference): the
     labels of the rows ``subsample(n, fraction, seed, h)``; random_state from (seed, h, k)."""
     rows = subsample(source_X.shape[0], fraction, seed, h)

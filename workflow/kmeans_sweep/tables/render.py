@@ -254,7 +254,10 @@ RESAMPLING_GUIDE: dict[str, str] = {
     "p_empirical": "(references with PAC <= the data's + 1) / (B + 1); never below 1/(B + 1)",
     "p_beta": "P(PAC_ref <= PAC) under a beta distribution fitted to the references "
     "(method of moments, as M3C)",
-    "beats_null": "True: this k is more stable than the null (the consensus rule)",
+    "p_rcsi": "one-sided t prediction test of the data's ln PAC among the references' ln PAC "
+    "(can fall below 1/(B + 1)); the test the rule uses",
+    "beats_null": "True: this k is more stable than the null (the consensus rule: p_rcsi below "
+    "0.05 / the ks tested, and every reference's PAC above the data's)",
     "ps_mean": "prediction strength (fpc): mean over half-splits; > 0.8: the clusters "
     "predict each other",
     "ps_sd": "its standard deviation over the half-splits",
@@ -264,7 +267,7 @@ _DIGITS |= {  # the resampling table: shares and areas on 0..1, statistics to a 
     **dict.fromkeys(("pac", "area", "area_ccp", "mean_consensus", "ps_mean"), _FIXED_SCALE),
     **dict.fromkeys(("pac_ref_mean", "pac_ref_min", "pac_ref_max"), _FIXED_SCALE),
     **dict.fromkeys(("pac_se", "pac_ref_sd", "ps_sd", "rcsi_se"), _STD),
-    **dict.fromkeys(("rcsi", "delta", "p_empirical", "p_beta"), ("sig", 3)),
+    **dict.fromkeys(("rcsi", "delta", "p_empirical", "p_beta", "p_rcsi"), ("sig", 3)),
 }
 
 
