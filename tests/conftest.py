@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 
@@ -101,3 +102,15 @@ def pytest_collection_modifyitems(config, items):
     """Run the long tests first: with pytest-xdist, a long test collected last would run on
     one worker while the others sit idle (the suite took 21 min instead of about 16)."""
     items.sort(key=lambda item: not any(item.get_closest_marker(m) for m in LONG))
+
+
+def assert_png(path, min_bytes=5_000):
+    assert path.exists(), path
+    assert path.stat().st_size > min_bytes, f"{path} is suspiciously small"
+    from matplotlib.image import imread
+
+    img = imread(path)
+    assert img.ndim == 3 and img.shape[0] > 200 and img.shape[1] > 300
+    # not blank: many distinct colours and real variation
+    assert img[..., :3].std() > 0.05, f"{path} looks blank"
+    assert len(np.unique(img[..., :3].reshape(-1, 3), axis=0)) > 50

@@ -288,7 +288,7 @@ def test_skipped_combinations_are_reported(four_run):
 
 
 def test_comparison_plot_and_table(four_run):
-    from test_workflow import assert_png
+    from conftest import assert_png
 
     assert_png(four_run.results("iris", "plots", "comparison.png"))
     csv = pd.read_csv(four_run.results("iris", "comparison.csv"))

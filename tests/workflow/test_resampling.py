@@ -9,8 +9,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import RESAMPLING, tiny_config
-from test_workflow import assert_png
+from conftest import RESAMPLING, assert_png, tiny_config
 
 from kmeans_sweep import io
 

@@ -5,22 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import tiny_config
-from matplotlib.image import imread
+from conftest import assert_png, tiny_config
 
 SCORES = ["fit_seconds", "inertia", "n_iter", "silhouette", "calinski_harabasz", "davies_bouldin"]
 LABEL_SCORES = ["homogeneity", "completeness", "v_measure", "ari", "ami"]
 PLOTS = ["elbow", "silhouette", "clusters_pca", "criteria", "stability", "comparison"]
-
-
-def assert_png(path, min_bytes=5_000):
-    assert path.exists(), path
-    assert path.stat().st_size > min_bytes, f"{path} is suspiciously small"
-    img = imread(path)
-    assert img.ndim == 3 and img.shape[0] > 200 and img.shape[1] > 300
-    # not blank: many distinct colours and real variation
-    assert img[..., :3].std() > 0.05, f"{path} looks blank"
-    assert len(np.unique(img[..., :3].reshape(-1, 3), axis=0)) > 50
 
 
 @pytest.fixture(scope="module")
