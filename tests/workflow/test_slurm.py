@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import REPO, SNAKEMAKE, Workflow, tiny_config
+from conftest import REPO, RESAMPLING, SNAKEMAKE, Workflow, tiny_config
 
 PROFILE = REPO / "profiles" / "slurm"
 CLUSTER_SH = REPO / "tests" / "slurm" / "cluster.sh"
@@ -100,9 +100,9 @@ def _job_count(output: str, rule: str) -> int:
 
 @pytest.fixture(scope="module")
 def slurm_run(slurm_cluster, tmp_path_factory):
-    """The tiny sweep on the cluster: 2 fit jobs of 6 fits, Slurm logs kept."""
+    """The tiny sweep with resampling on the cluster: 2 fit jobs of 6 fits, Slurm logs kept."""
     wf = Workflow(tmp_path_factory.mktemp("slurm"))
-    wf.write_config(tiny_config(cache_dir=str(wf.path / "cache")))
+    wf.write_config(tiny_config(cache_dir=str(wf.path / "cache"), resampling=RESAMPLING))
     proc, seconds = run_on_slurm(wf, "--slurm-keep-successful-logs", "--config", "fits_per_job=6")
     if proc.returncode != 0:
         _fail("the Slurm run failed", proc)
@@ -113,7 +113,7 @@ def slurm_run(slurm_cluster, tmp_path_factory):
 def local_run(tmp_path_factory):
     """The same sweep with the local executor, in its own directory with its own cache."""
     wf = Workflow(tmp_path_factory.mktemp("local"))
-    wf.write_config(tiny_config(cache_dir=str(wf.path / "cache")))
+    wf.write_config(tiny_config(cache_dir=str(wf.path / "cache"), resampling=RESAMPLING))
     start = time.monotonic()
     wf.run("--config", "fits_per_job=6", timeout=TIMEOUT)
     return wf, time.monotonic() - start
@@ -176,7 +176,12 @@ def test_slurm_run_matches_local_run(slurm_run, local_run):
     pd.testing.assert_frame_equal(
         on_slurm.drop(columns=TIMING_COLUMNS), local.drop(columns=TIMING_COLUMNS)
     )
-    for name in ("choose_k.csv", "plots/elbow.png", "plots/stability.png"):
+    # the resampling fits, shared over the cluster jobs, give the local run's table
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(wf.results("iris", "resampling.parquet")),
+        pd.read_parquet(local_wf.results("iris", "resampling.parquet")),
+    )
+    for name in ("choose_k.csv", "plots/elbow.png", "plots/stability.png", "plots/resampling.png"):
         assert wf.results("iris", name).exists(), name
     # every fit was computed once, in the cluster jobs, and went to the run's own cache
     assert wf.fit_counts("iris") == (12, 0)

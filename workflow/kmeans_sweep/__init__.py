@@ -19,4 +19,4 @@ stages before it, never from a later one (``tests/test_layout.py`` checks this w
 only the base, and only the top imports it.
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
