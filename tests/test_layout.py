@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "workflow" / "kmeans_sweep"
 STAGES = {
     "io": 0, "definitions": 0,
     "data": 1, "fit": 2, "tables": 3, "choose": 4, "plots": 5,
-    "config": 6, "steps": 6, "progress": 6,
+    "config": 6, "steps": 6, "resampling_steps": 6, "progress": 6,
 }
 SIDE = "runtime"  # imports only stage 0; only stage 6 may import it
 

@@ -3,11 +3,11 @@ stability, and consensus matrices at the recommended k and the resampling picks.
 
 import _bootstrap  # noqa: F401
 
-from kmeans_sweep import steps
+from kmeans_sweep import resampling_steps
 from kmeans_sweep.io import log_to
 
 log_to(snakemake.log[0])
-steps.plot_resampling(
+resampling_steps.plot_resampling(
     dataset=snakemake.wildcards.dataset,
     table_path=snakemake.input.table,
     cdf_path=snakemake.input.cdf,

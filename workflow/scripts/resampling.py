@@ -3,11 +3,11 @@ fit jobs' resampling results."""
 
 import _bootstrap  # noqa: F401
 
-from kmeans_sweep import steps
+from kmeans_sweep import resampling_steps
 from kmeans_sweep.io import log_to
 
 log_to(snakemake.log[0])
-steps.resampling(
+resampling_steps.resampling(
     dataset=snakemake.wildcards.dataset,
     result_paths=list(snakemake.input.results),
     fits_path=snakemake.input.fits,
