@@ -201,7 +201,7 @@ def test_clusterboot_matches_a_brute_force_jaccard():
         boot.add(rows, labels)
     assert np.allclose(boot.means(), brute_cluster_boot(best, draws))
     assert [cl.band(x) for x in (0.9, 0.8, 0.7, 0.3)] == [
-        "highly stable", "stable", "patterns, membership doubtful", "doubtful"]
+        "highly stable", "stable", "doubtful", "not to be trusted"]
 
 
 def test_cluster_and_item_consensus_match_ccp_on_the_full_matrix():

@@ -260,7 +260,7 @@ def test_titles_say_the_answer_and_the_pairs(drawn):
     assert "uniform sample of 2,000,000 pairs (PAC ± its SE)" in sampled
     assert "± SE (sampled pairs)" in sampled
     noise = drawn["resampling_noise"][1]
-    assert "noise: no cluster structure: no k beats the null" in noise
+    assert "noise: no cluster structure (recommended k = 1): consensus: no k beats" in noise
     bare = drawn["resampling_no_null_no_ps"][1]
     assert "0 null references" in bare and "prediction strength not computed" in bare
     assert NULL_BAND not in bare and RCSI_LINE not in bare

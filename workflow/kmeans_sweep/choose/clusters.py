@@ -19,12 +19,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..definitions import STABILITY_BANDS
 from .consensus import decode_pairs, n_pairs
 
 ITEM_TAG = 0x4943  # "IC": the stream of the item sample
 #: Hennig's guidelines for a mean Jaccard (fpc's clusterboot help): lower bound and words.
-BANDS = ((0.85, "highly stable"), (0.75, "stable"), (0.6, "patterns, membership doubtful"),
-         (-np.inf, "doubtful"))
+BANDS = STABILITY_BANDS  # one definition: the table's band column and the picture's bands
 
 
 def band(jaccard: float) -> str:

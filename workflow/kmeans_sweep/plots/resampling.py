@@ -102,10 +102,9 @@ def answer(marks: dict, dataset: str) -> str:
         parts[crit] = (f"{name}: {none}" if k == NO_STRUCTURE else
                        f"{name}: no pick" if k is None else f"{name} k = {k}")
     rec = marks.get("recommended")
-    if rec == NO_STRUCTURE:
-        ps = marks.get("prediction_strength")
-        also = "" if ps in (None, NO_STRUCTURE) else f" ({parts['prediction_strength']})"
-        return f"{dataset}: no cluster structure: no k beats the null{also}"
+    if rec == NO_STRUCTURE:  # why: no k both beats the null and is predictable (choose_k's note)
+        return (f"{dataset}: no cluster structure (recommended k = 1): "
+                f"{', '.join(parts.values())}")
     tail = "" if rec is None else f"; recommended k = {rec}"
     return f"{dataset}: {', '.join(parts.values())}{tail}"
 
