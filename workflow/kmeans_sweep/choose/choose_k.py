@@ -324,10 +324,10 @@ def candidates(choice: pd.DataFrame) -> list[int]:
 
 def _resampling_rows(res: pd.DataFrame) -> tuple[list[dict], dict]:
     """The consensus and prediction strength rows, and the resampling verdict."""
-    from .resampling import ps_note, verdict
+    from .resampling import consensus_note, ps_note, verdict
 
     said = verdict(res)
-    notes = {"consensus": said["reason"], "prediction_strength": ps_note(res)}
+    notes = {"consensus": consensus_note(res), "prediction_strength": ps_note(res)}
     return [_row(c, said[c], notes[c]) for c in RESAMPLING_CRITERIA], said
 
 

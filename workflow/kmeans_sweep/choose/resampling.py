@@ -134,3 +134,15 @@ def ps_note(table: pd.DataFrame) -> str:
         return f"no k >= 2 has a mean prediction strength above {PS_CUTOFF} (at most {top:.2f})"
     value = float(table.loc[table["k"] == k, "ps_mean"].iloc[0])
     return f"mean prediction strength {value:.2f} at k = {k}, above {PS_CUTOFF}"
+
+
+def consensus_note(table: pd.DataFrame) -> str:
+    """The consensus row's note: which ks beat the null, and the PAC of the pick."""
+    if _references(table) == 0:
+        return "no null references: the lowest PAC"
+    good = table.loc[beats_null(table), "k"].astype(int).tolist()
+    if not good:
+        return f"no k beats the {_references(table)} null references"
+    k = consensus_pick(table)
+    pac = float(table.loc[table["k"] == k, "pac"].iloc[0])
+    return f"ks beating the null: {', '.join(map(str, good))}; PAC at k = {k}: {pac:.3f}"
