@@ -38,7 +38,7 @@ DEFAULTS = {
     "resamples": 16,
     "fraction": 0.8,
     "null_references": 4,
-    "pairs": 2_000_000,
+    "pairs": 500_000,
     "pac_window": (0.1, 0.9),
     "prediction_strength_splits": 10,
 }
