@@ -726,6 +726,9 @@ def main(argv=None) -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--skip-scale", action="store_true", help="skip the 1M-point run")
     parser.add_argument(
+        "--skip-resampling", action="store_true", help="skip the resampling on/off runs (1b)"
+    )
+    parser.add_argument(
         "--ten-million", action="store_true", help="run only the 10,000,000-row run (section 5)"
     )
     parser.add_argument(
@@ -766,7 +769,8 @@ def main(argv=None) -> None:
         resampling_power(args.cores)
         return
     result = overhead(args.cores, args.repeats)
-    resampling_cost(args.cores, args.repeats)
+    if not args.skip_resampling:
+        resampling_cost(args.cores, args.repeats)
     incremental(result, args.cores)
     planning()
     fan_out()

@@ -32,7 +32,7 @@ DIFFERENT = {
 @pytest.fixture(scope="module")
 def ours():
     out = {}
-    for name in ("iris", "blobs3", "blobs4", "noise"):
+    for name in ("iris", "blobs3", "blobs4", "blobs5_overlap", "noise"):
         X = pd.read_csv(FIXTURES / "data" / f"{name}.csv").to_numpy(float)
         table = resampling_statistics(
             X, range(2, 9), resamples=30, null_references=0, splits=10
@@ -41,7 +41,7 @@ def ours():
     return out
 
 
-@pytest.mark.parametrize("name", ["iris", "blobs3", "noise"])
+@pytest.mark.parametrize("name", ["iris", "blobs3", "blobs5_overlap", "noise"])
 def test_the_picks_agree_with_consensusclusterplus_and_fpc(ours, name):
     want = R_PICKS.loc[name]
     assert ours[name] == (want["ccp_lowest_pac_k"], want["ps_k"]), name

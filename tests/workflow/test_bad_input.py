@@ -61,7 +61,7 @@ CASES = {
     "k-larger-than-samples": (sweep(k=[2, 151]), {}, ["sweep.k", "151", "150"]),
     "unknown-init": (sweep(init=["k-means++", "kmeans||"]), {}, ["sweep.init[1]", "kmeans||"]),
     "negative-seed": (sweep(seeds=[0, -1]), {}, ["sweep.seeds[1]", "minimum of 0"]),
-    "pca-k-above-features": (sweep(init=["pca"], k=[2, 5]), {}, ["pca", "k=5", "4 features"]),
+    "pca-nothing-to-fit": (sweep(init=["pca"], k=[5, 6]), {}, ["nothing to fit", "'iris'"]),
     "duplicate-k": (sweep(k=[2, 3, 3]), {}, ["sweep.k", "duplicated"]),
     "duplicate-seed": (sweep(seeds=[1, 1]), {}, ["sweep.seeds", "duplicated"]),
     "empty-k": (sweep(k=[]), {}, ["sweep.k", "empty"]),

@@ -29,6 +29,7 @@ def test_benchmark_runs_on_a_tiny_grid(tmp_path):
             "--repeats",
             "1",
             "--skip-scale",
+            "--skip-resampling",
             "--cores",
             "2",
         ],
@@ -37,7 +38,7 @@ def test_benchmark_runs_on_a_tiny_grid(tmp_path):
         timeout=600,
         check=True,
     ).stdout
-    assert "tiny.yaml: 8 fits of iris" in out
+    assert "tiny.yaml (resampling off): 8 fits of iris" in out
     assert "ratio" in out
     assert "one more k" in out and "4 fits computed, 8 served from the cache" in out
     assert "one more seed" in out and "6 fits computed, 12 served from the cache" in out

@@ -29,6 +29,7 @@ MEDIUM = {
     "sweep": {"k": list(range(2, 10)), "init": ["k-means++", "random"], "seeds": list(range(5))},
     "choose_k": {"gap_references": 2},
     "plots": {"dpi": 50, "width": 5, "height": 3.5},
+    "resampling": {"resamples": 0},  # the sweep's own fits only: the counts below are of them
     "fits_per_job": 8,
 }
 

@@ -259,6 +259,7 @@ BLOBS = {
     "sweep": {"k": list(range(2, 12)), "init": ["k-means++", "random"], "seeds": [0, 1, 2, 3]},
     "choose_k": {"gap_references": 2},
     "plots": {"dpi": 50, "width": 5, "height": 3.5},
+    "resampling": {"resamples": 0},  # the sweep and the gap: the resampling has its own test
 }
 
 

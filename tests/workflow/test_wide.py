@@ -46,7 +46,7 @@ def test_wide_square_and_very_wide_data_sweep(workflow):
         "sweep": {"k": [2, 3, 4, 5, 6], "init": ["k-means++", "pca"], "seeds": [0, 1]},
         "choose_k": {"gap_references": 2},
         # a small resampling run: its null is drawn through the thin SVD too (p >> n)
-        "resampling": {"resamples": 3, "null_references": 1, "prediction_strength_splits": 2},
+        "resampling": {"resamples": 3, "null_references": 2, "prediction_strength_splits": 2},
         "plots": {"dpi": 50, "width": 5, "height": 3},
         "cache_dir": None,  # the twins' fits are computed, not served from the cache
     }

@@ -40,9 +40,12 @@ def _kmeans(k: int, init: str, seed: int, n_init: int, max_iter: int, pca_init):
 
 
 def pca_init_centres(X: np.ndarray, k: int) -> np.ndarray:
+    """The first k principal axes. ``random_state`` fixes the randomized SVD scikit-learn
+    chooses for wide data (p > 10 n), which made init pca differ from run to run there; the
+    exact solvers it uses otherwise ignore it."""
     from sklearn.decomposition import PCA
 
-    return PCA(n_components=k).fit(X).components_
+    return PCA(n_components=k, random_state=0).fit(X).components_
 
 
 def fit_one(
