@@ -141,3 +141,27 @@ def test_plots_hatch_the_degenerate_ks_and_say_why(name):
     assert "KMeans found at most" in title and "not picked" in " ".join(title.split())
     for fig in figures:
         plt.close(fig)
+
+
+def test_the_resampling_picks_skip_degenerate_ks_too():
+    """Five distinct points: every k >= 5 gives the same partition, PAC 0; the consensus pick
+    must not be the widest of them."""
+    ks = list(range(2, 12))
+    fits = pd.DataFrame({
+        "k": ks, "init": "k-means++", "seed": 0, "n_samples": 200,
+        "n_clusters": [min(k, 5) for k in ks],
+        "inertia": [100.0 / k if k < 5 else 0.0 for k in ks],
+        "silhouette": [0.5 if k != 5 else 0.9 for k in ks],
+        "calinski_harabasz": [10.0 if k != 5 else 99.0 for k in ks],
+        "davies_bouldin": [1.0 if k != 5 else 0.1 for k in ks],
+    })
+    res = pd.DataFrame({
+        "k": ks, "pac": [0.3, 0.3, 0.2] + [0.0] * 7, "null_references": 4,
+        "p_rcsi": [0.5, 0.5, 0.5] + [0.001] * 7, "p_empirical": 0.2,
+        "ps_mean": [0.5, 0.5, 0.5] + [1.0] * 7,
+        "rcsi": 1.0, "p_beta": 0.01, "pac_ref_mean": 0.4,
+    })
+    choice = ck.choose_k(fits, None, None, res).set_index("criterion")
+    assert choice.loc["consensus", "k"] == 5
+    assert choice.loc["prediction_strength", "k"] == 5
+    assert choice.loc["recommended", "k"] == 5

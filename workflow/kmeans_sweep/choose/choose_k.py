@@ -401,7 +401,8 @@ def choose_k(
     ]
     said = None  # the resampling verdict, when it was computed
     if resampling is not None and len(resampling):
-        extra, said = _resampling_rows(resampling)
+        # degenerate ks are never picked, by the resampling picks either
+        extra, said = _resampling_rows(resampling[~resampling["k"].isin(bad)])
         rows += extra
     labels_row = _labels_row(ok(by_k, bad))
     if labels_row is not None:
