@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from . import io
-from .steps import _best_keys
+from .steps import best_keys
 
 log = logging.getLogger("kmeans_sweep")
 
@@ -68,7 +68,7 @@ def _best_labels(fits, labels_path, ks) -> dict:
     from .tables import methods
 
     multi = methods.named(fits)
-    keys = _best_keys(methods.view(fits), ks)
+    keys = best_keys(methods.view(fits), ks)
     wanted = [methods.fit_of(*key) for key in keys]
     labels = methods.labels_view(io.read_labels([labels_path], wanted), multi)
     return {key[0]: np.asarray(labels[key], dtype=np.int64) for key in keys}

@@ -326,7 +326,7 @@ def _pca_fit(rec, fits, X, label_paths, center_paths):
         return np.zeros(X.shape[0], dtype=np.int64), X.mean(axis=0, keepdims=True), None
     shown = None
     if pd.isna(rec["k"]):
-        shown = _best_keys(fits, [int(fits["k"].min())])[0]
+        shown = best_keys(fits, [int(fits["k"].min())])[0]
     key = methods.fit_of(*(shown or (int(rec["k"]), str(rec["fit_init"]), int(rec["fit_seed"]))))
     labels = io.read_labels(label_paths, [key])[key]
     return labels, io.read_centers(center_paths, *io.split_key(key)), shown
@@ -429,7 +429,7 @@ def silhouette_diagrams(
     n_classes = len(np.unique(y)) if y is not None else None
     swept = sorted(int(k) for k in fits["k"].unique())
     ks = verdict.diagram_ks(choice, swept, n_classes)
-    keys = _best_keys(fits, ks)
+    keys = best_keys(fits, ks)
     wanted = [methods.fit_of(*key) for key in keys]
     labels = methods.labels_view(io.read_labels(label_paths, wanted), multi)
     _diagrams(
@@ -447,7 +447,7 @@ def silhouette_diagrams(
     return ks
 
 
-def _best_keys(fits, ks) -> list[tuple[int, str, int]]:
+def best_keys(fits, ks) -> list[tuple[int, str, int]]:
     """(k, method, seed) of the best fit at each k (fits: the methods.view)."""
     from .choose.choose_k import criteria_by_k
 

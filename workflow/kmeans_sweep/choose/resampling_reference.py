@@ -12,16 +12,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..fit import resample as rs
+from ..fit.resample_items import valid_ks
 from . import resampling_tables as rt
 from .consensus import co_drawn, n_pairs, pair_sample
 
 BEST_TAG = 0x4246  # "BF": random_state of the full-data fit when no best labelling is given
-
-
-def valid_ks(ks, n: int, fraction: float) -> list[int]:
-    """The ks a subsample of floor(n * fraction) rows and a half split can both fit."""
-    top = min(int(np.floor(n * fraction)), n // 2)
-    return sorted({int(k) for k in ks if 2 <= int(k) <= top})
 
 
 def resampling_statistics(
