@@ -15,9 +15,9 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/prepare.smk"
 include: "workflow/rules/fit.smk"
 include: "workflow/rules/aggregate.smk"
-include: "workflow/rules/plot.smk"
 include: "workflow/rules/resampling.smk"
 include: "workflow/rules/choose_k.smk"
+include: "workflow/rules/plot.smk"
 include: "workflow/rules/compare.smk"
 
 

@@ -8,43 +8,17 @@ from pathlib import Path
 
 import pytest
 
+from kmeans_sweep.sources import imports_of, module_name
+
 PACKAGE = Path(__file__).resolve().parents[1] / "workflow" / "kmeans_sweep"
 #: stage of each top-level part of the package; runtime is beside the pipeline (see below)
 STAGES = {
-    "io": 0, "definitions": 0,
-    "data": 1, "fit": 2, "tables": 3, "choose": 4, "plots": 5,
-    "config": 6, "steps": 6, "resampling_steps": 6, "progress": 6,
+    "io": 0, "definitions": 0, "sources": 0,
+    "data": 1, "fit": 2, "jobs": 3, "tables": 4, "choose": 5, "plots": 6,
+    "config": 7, "steps": 7, "progress_view": 7,
 }
-SIDE = "runtime"  # imports only stage 0; only stage 6 may import it
-
-
-def module_name(path: Path, root: Path = PACKAGE) -> str:
-    parts = path.relative_to(root.parent).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-
-
-def imports_of(path: Path, root: Path = PACKAGE) -> set[str]:
-    """Every kmeans_sweep module that ``path`` imports, anywhere in the file."""
-    name = module_name(path, root)
-    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Import):
-            found |= {a.name for a in node.names if a.name.startswith(root.name)}
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package.split(".")
-                base = base[: len(base) - node.level + 1]
-                target = ".".join([*base, *([node.module] if node.module else [])])
-            elif node.module and node.module.startswith(root.name):
-                target = node.module
-            else:
-                continue
-            for alias in node.names:  # `from pkg import module` imports the module
-                sub = f"{target}.{alias.name}"
-                found.add(sub if (root.parent / (sub.replace(".", "/") + ".py")).exists()
-                          else target)
-    return found - {name}
+TOP = 7
+SIDE = "runtime"  # imports only stage 0; only the top (stage 7) may import it
 
 
 def graph(root: Path = PACKAGE) -> dict[str, set[str]]:
@@ -67,7 +41,7 @@ def upward_imports(g: dict[str, set[str]]) -> list[str]:
             if a == SIDE:
                 ok = STAGES.get(b) == 0
             elif b == SIDE:
-                ok = STAGES.get(a) == 6
+                ok = STAGES.get(a) == TOP
             else:
                 ok = STAGES[b] <= STAGES[a]
             if not ok:

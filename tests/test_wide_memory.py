@@ -12,11 +12,11 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from kmeans_sweep import steps
+from kmeans_sweep.data.prepare import prepare as prepare_data
 from kmeans_sweep.fit import gap
 from kmeans_sweep.fit.fitting import pca_init_centres
 from kmeans_sweep.fit.scores import score, silhouette_base
-from kmeans_sweep.plots import clusters, silhouette
+from kmeans_sweep.plots import pca, silhouette
 
 N, P = 40, 2_000
 BOUND = 8 * 2**20  # bytes; one p x p float64 matrix is 32 MB
@@ -53,15 +53,13 @@ def run_scores(X, y):
 
 def prepare(tmp_path):
     spec = {"source": "blobs", "n_samples": N, "n_features": P, "centers": 4, "scale": "standard"}
-    out = {"X_path": tmp_path / "X.npy", "y_path": tmp_path / "y.npy"}
-    out["meta_path"] = tmp_path / "meta.json"
-    steps.prepare_dataset("wide", {**spec, "top_variable_features": 500}, **out)
-    steps.prepare_dataset("wide", spec, **out)
+    prepare_data("wide", {**spec, "top_variable_features": 500})
+    prepare_data("wide", spec)
 
 
 STEPS = {
     "gap references": lambda X, y, tmp: run_gap(X),
-    "picture axes": lambda X, y, tmp: clusters._project(X, X[:4], max_points=20_000),
+    "picture axes": lambda X, y, tmp: pca._project(X, X[:4], max_points=20_000),
     "pca init": lambda X, y, tmp: pca_init_centres(X, 4),
     "scores": lambda X, y, tmp: run_scores(X, y),
     "silhouette diagram distances": lambda X, y, tmp: silhouette.sample_distances(X),

@@ -638,8 +638,8 @@ def power_dataset(kind: str, i: int):
 
 
 def power_one(job) -> tuple[str, dict, float]:
-    from kmeans_sweep.choose.resampling import verdict
-    from kmeans_sweep.choose.resampling_reference import resampling_statistics
+    from kmeans_sweep.choose.resampling.picks import verdict
+    from kmeans_sweep.choose.resampling.reference import resampling_statistics
 
     kind, i = job
     start = time.perf_counter()

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 import sklearn.cluster  # noqa: F401  (imported at collection: the last test fits)
 
-from kmeans_sweep.choose import clusters as cl
-from kmeans_sweep.choose import consensus as cs
-from kmeans_sweep.choose import resampling as picks
-from kmeans_sweep.choose.resampling_tables import RESAMPLING_COLUMNS, data_k
+from kmeans_sweep.choose.resampling import cluster_stability as cl
+from kmeans_sweep.choose.resampling import consensus as cs
+from kmeans_sweep.choose.resampling import picks
+from kmeans_sweep.choose.resampling.tables import RESAMPLING_COLUMNS, data_k
 
 
 def random_draws(n, k, H, seed, fraction=0.7):
@@ -328,8 +328,8 @@ def test_rcsi_p_is_the_t_prediction_test_on_the_log_scale():
 
 
 def test_reference_equals_its_work_items_run_in_any_order():
-    from kmeans_sweep.choose import resampling_tables as rt
-    from kmeans_sweep.choose.resampling_reference import resampling_statistics
+    from kmeans_sweep.choose.resampling import tables as rt
+    from kmeans_sweep.choose.resampling.reference import resampling_statistics
     from kmeans_sweep.fit import resample as rs
 
     rng = np.random.default_rng(0)

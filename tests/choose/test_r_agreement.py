@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kmeans_sweep.choose import resampling as R
-from kmeans_sweep.choose.resampling_reference import resampling_statistics
+from kmeans_sweep.choose.resampling import picks as R
+from kmeans_sweep.choose.resampling.reference import resampling_statistics
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "r"
 R_PICKS = pd.read_csv(FIXTURES / "results" / "picks.csv").set_index("dataset")

@@ -129,11 +129,12 @@ def test_preparing_digits_does_not_import_scikit_learn(tmp_path):
     workflow = Path(__file__).resolve().parents[2] / "workflow"
     code = (
         f"import sys; sys.path.insert(0, {str(workflow)!r})\n"
-        "from kmeans_sweep import steps\n"
-        "steps.prepare_dataset('digits', {'source': 'digits', 'scale': 'standard'}, "
-        f"X_path={str(tmp_path / 'X.npy')!r}, y_path={str(tmp_path / 'y.npy')!r}, "
-        f"meta_path={str(tmp_path / 'meta.json')!r})\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'scipy')))\n"
+        "from kmeans_sweep.steps import names\n"
+        "from kmeans_sweep.steps.prepare import prepare_dataset\n"
+        "prepare_dataset(names(), names(X=%r, y=%r, meta=%r), "
+        "names(dataset={'source': 'digits', 'scale': 'standard'}), names(dataset='digits'))\n"
+        % (str(tmp_path / 'X.npy'), str(tmp_path / 'y.npy'), str(tmp_path / 'meta.json'))
+        + "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'scipy')))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -9,11 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kmeans_sweep import steps
 from kmeans_sweep.config import fill_defaults, inspect_dataset, prepare_settings
 from kmeans_sweep.data.errors import DataError
 from kmeans_sweep.data.load import check_spec_keys, load_dataset
 from kmeans_sweep.data.selection import spread, top_features
+from kmeans_sweep.steps import names
+from kmeans_sweep.steps.prepare import prepare_dataset
 
 SAMPLES = [f"s{i}" for i in range(12)]
 GENES = [f"g{j}" for j in range(30)]
@@ -45,8 +46,9 @@ def write_both(tmp_path, X=None):
 def prepare(tmp_path, name, spec):
     out = tmp_path / name
     out.mkdir()
-    meta = steps.prepare_dataset(
-        name, spec, X_path=out / "X.npy", y_path=out / "y.npy", meta_path=out / "meta.json"
+    meta = prepare_dataset(
+        names(), names(X=out / "X.npy", y=out / "y.npy", meta=out / "meta.json"),
+        names(dataset=spec), names(dataset=name),
     )
     return np.load(out / "X.npy"), np.load(out / "y.npy"), meta
 

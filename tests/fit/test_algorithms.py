@@ -18,11 +18,12 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 from kmeans_sweep import config as plan_config
-from kmeans_sweep.fit import algorithms, cost
-from kmeans_sweep.fit import plan as plan_jobs
-from kmeans_sweep.fit.cache import CODE_HASH, FitCache, versions
-from kmeans_sweep.fit.runner import run_fits
+from kmeans_sweep.fit import algorithms
 from kmeans_sweep.fit.scores import silhouette_base
+from kmeans_sweep.jobs import cost
+from kmeans_sweep.jobs import plan as plan_jobs
+from kmeans_sweep.jobs.cache import CODE_HASH, FitCache, versions
+from kmeans_sweep.jobs.runner import run_fits
 from kmeans_sweep.tables import compare, methods
 
 SETTINGS = {"n_init": 1, "max_iter": 300, "silhouette_sample_size": 5000, "batch_size": 64}

@@ -9,8 +9,8 @@ from sklearn.datasets import load_iris, make_blobs
 from sklearn.preprocessing import StandardScaler
 
 from kmeans_sweep.fit import fitting, scores
-from kmeans_sweep.fit.cache import FitCache
-from kmeans_sweep.fit.runner import run_fits
+from kmeans_sweep.jobs.cache import FitCache
+from kmeans_sweep.jobs.runner import run_fits
 
 SETTINGS = {"n_init": 1, "max_iter": 300, "silhouette_sample_size": 5000}
 

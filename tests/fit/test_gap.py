@@ -8,9 +8,10 @@ import pandas as pd
 import pytest
 from sklearn.datasets import make_blobs
 
-from kmeans_sweep.fit import cost, gap
-from kmeans_sweep.fit.cache import FitCache
-from kmeans_sweep.fit.runner import run_gap_items
+from kmeans_sweep.fit import gap
+from kmeans_sweep.jobs import cost
+from kmeans_sweep.jobs.cache import FitCache
+from kmeans_sweep.jobs.runner import run_gap_items
 
 SETTINGS = {"sample_size": 150, "n_init": 1, "max_iter": 300}
 

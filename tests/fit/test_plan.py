@@ -9,7 +9,8 @@ import stat
 import numpy as np
 import pytest
 
-from kmeans_sweep.fit import cost, gap, plan
+from kmeans_sweep.fit import gap
+from kmeans_sweep.jobs import cost, plan
 from kmeans_sweep.runtime import slurm_status
 
 SETTINGS = {"n_init": 1, "max_iter": 300, "silhouette_sample_size": 5000}

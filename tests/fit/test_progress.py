@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 
-from kmeans_sweep.fit import progress as fit_progress
-from kmeans_sweep.fit.progress import Progress, Terminal, duration, item_estimates
-from kmeans_sweep.runtime import run_plan
+from kmeans_sweep.jobs import progress as fit_progress
+from kmeans_sweep.jobs.progress import Progress, Terminal, duration, item_estimates
+from kmeans_sweep.runtime import plan_file as run_plan
 
 
 def items(n_fits=2, n_gap=2, seconds=1.0) -> dict:

@@ -34,10 +34,10 @@ from kmeans_sweep.definitions import (
     SEED_BAND,
 )
 from kmeans_sweep.fit.gap import gap_statistic
-from kmeans_sweep.plots import clusters as cluster_plot
 from kmeans_sweep.plots import comparison as compare_plot
 from kmeans_sweep.plots import criteria as ckp
 from kmeans_sweep.plots import curves as plots
+from kmeans_sweep.plots import pca as cluster_plot
 from kmeans_sweep.plots.silhouette import draw_silhouette_diagram, spread_labels
 from kmeans_sweep.plots.style import INIT_COLORS, PICK_COLOR, RESERVED_COLORS, init_colors
 from kmeans_sweep.tables import compare, methods

@@ -1,4 +1,4 @@
-"""The progress view of a run (kmeans_sweep.progress) on a hand-made run directory."""
+"""The progress view of a run (kmeans_sweep.progress_view) on a hand-made run directory."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import os
 import numpy as np
 import pytest
 
-from kmeans_sweep import progress
-from kmeans_sweep.fit.cache import FitCache
-from kmeans_sweep.runtime import run_plan
+from kmeans_sweep import progress_view as progress
+from kmeans_sweep.jobs.cache import FitCache
+from kmeans_sweep.runtime import plan_file as run_plan
 
 FITS = [(2, "random", 0), (3, "random", 0), (4, "random", 0), (5, "random", 0, "minibatch")]
 GAP = [(2, -1), (2, 0)]

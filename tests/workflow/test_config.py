@@ -88,7 +88,7 @@ IRIS_DIGITS = {
 
 
 def test_pca_is_skipped_at_k_above_the_features_not_refused():
-    from kmeans_sweep.fit.plan import fit_grid
+    from kmeans_sweep.jobs.plan import fit_grid
 
     config = plan.fill_defaults(copy.deepcopy(IRIS_DIGITS))
     infos = plan.check_config(config)

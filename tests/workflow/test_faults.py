@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import REPO, SNAKEMAKE, Workflow, tiny_config
 
-from kmeans_sweep import progress
+from kmeans_sweep import progress_view as progress
 from kmeans_sweep.io import atomic_path
 
 TIMINGS = ["fit_seconds", "score_seconds"]

@@ -37,7 +37,7 @@ def resampling_counts(wf) -> tuple[int, int]:
 
 
 def test_the_tables_equal_the_one_process_reference(run):
-    from kmeans_sweep.choose.resampling_reference import resampling_statistics
+    from kmeans_sweep.choose.resampling.reference import resampling_statistics
 
     X = np.load(run.results("iris", "prepared", "X.npy"))
     table = pd.read_parquet(run.results("iris", "resampling.parquet"))
@@ -60,7 +60,7 @@ def test_the_tables_equal_the_one_process_reference(run):
 
 
 def test_choose_k_votes_with_the_two_picks(run):
-    from kmeans_sweep.choose import resampling as R
+    from kmeans_sweep.choose.resampling import picks as R
 
     table = pd.read_parquet(run.results("iris", "resampling.parquet"))
     choice = pd.read_parquet(run.results("iris", "choose_k.parquet")).set_index("criterion")

@@ -12,7 +12,7 @@ import time
 
 from conftest import REPO, SNAKEMAKE, Workflow, tiny_config
 
-from kmeans_sweep import progress
+from kmeans_sweep import progress_view as progress
 
 LINE = re.compile(
     r"^kmeans-sweep progress: iris fit job (\d+): (\d+)/(\d+) fits \((\d+) %\), "

@@ -1,4 +1,5 @@
-"""Config checks and the sweep plan (which fits exist and which job runs each).
+"""Config checks at parse time: the schema's words, defaults filled in, every dataset looked
+at once, and the settings each kind of fit depends on (the job plan is ``jobs/plan.py``).
 
 Used by ``workflow/rules/common.smk`` at parse time, so it must stay cheap: no scikit-learn
 import here, and user files are inspected at most once per (path, size, mtime).
@@ -179,14 +180,14 @@ def check_config(config: dict) -> dict[str, DatasetInfo]:
 
 def pca_max_k(info: DatasetInfo) -> int:
     """The largest k init pca can start on a dataset (fit/plan.py)."""
-    from .fit.plan import pca_max_k as max_k
+    from .jobs.plan import pca_max_k as max_k
 
     return max_k(info.n_samples, info.n_features)
 
 
 def _check_something_to_fit(sweep: dict, infos: dict[str, DatasetInfo]) -> None:
     """Init pca is skipped at k > a dataset's features; a dataset left with no fit is an error."""
-    from .fit.plan import fit_grid
+    from .jobs.plan import fit_grid
 
     for name, info in infos.items():
         if not fit_grid(sweep, pca_max_k(info)):
@@ -209,7 +210,7 @@ def skips(sweep: dict, name: str, info: DatasetInfo) -> list[list[str]]:
     algorithm) pairs an algorithm cannot fit, and init pca at k > the dataset's features.
     Said at parse time, in the comparison table and in its picture."""
     from .fit.algorithms import skipped
-    from .fit.plan import PCA_REASON, pca_skipped_ks
+    from .jobs.plan import PCA_REASON, pca_skipped_ks
 
     out = [
         [f"init {i} with algorithm {a}", f"init {i} with {a}", why]
@@ -226,7 +227,7 @@ def skips(sweep: dict, name: str, info: DatasetInfo) -> list[list[str]]:
 
 def pca_skip_line(sweep: dict, name: str, info: DatasetInfo) -> str | None:
     """The parse-time sentence about init pca on a dataset, or None when nothing is skipped."""
-    from .fit.plan import PCA_REASON, pca_skipped_ks
+    from .jobs.plan import PCA_REASON, pca_skipped_ks
 
     ks = pca_skipped_ks(sweep, pca_max_k(info))
     if not ks:

@@ -27,6 +27,24 @@ def atomic_path(path: str | os.PathLike):
             tmp.unlink()
 
 
+@contextlib.contextmanager
+def fresh_dir(path: str | os.PathLike):
+    """Yield an empty temporary directory next to ``path``; on success it replaces ``path``
+    (and whatever was there) whole, so no reader sees a half-filled folder."""
+    import shutil
+
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    try:
+        yield tmp
+        shutil.rmtree(path, ignore_errors=True)
+        os.replace(tmp, path)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def write_parquet(frame, path) -> None:
     with atomic_path(path) as tmp:
         frame.to_parquet(tmp, index=False)

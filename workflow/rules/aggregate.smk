@@ -21,6 +21,7 @@ rule aggregate_fits:
     conda:
         "../envs/kmeans-sweep.yaml"
     params:
+        code=step_code("aggregate"),
         init_order=SWEEP["init"],
         algorithm_order=SWEEP["algorithm"],
         gap_ks=SWEEP["k"],

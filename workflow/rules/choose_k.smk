@@ -21,38 +21,7 @@ rule choose_k:
         "benchmarks/{dataset}/choose_k.tsv"
     conda:
         "../envs/kmeans-sweep.yaml"
+    params:
+        code=step_code("choose_k"),
     script:
         "../scripts/choose_k.py"
-
-
-localrules:
-    silhouette_diagrams,
-
-
-rule silhouette_diagrams:
-    input:
-        choice=rules.choose_k.output.parquet,
-        fits=rules.aggregate_fits.output.fits,
-        X=rules.prepare_dataset.output.X,
-        y=rules.prepare_dataset.output.y,
-        labels=rules.aggregate_fits.output.labels,
-    output:
-        diagrams=report(
-            directory("results/{dataset}/plots/silhouette_diagrams"),
-            patterns=["silhouette_k{k}.png"],
-            caption="../report/silhouette_diagram.rst",
-            category="{dataset}",
-            subcategory="Choosing k",
-            labels={"plot": "silhouette diagram k={k}"},
-        ),
-    log:
-        "logs/{dataset}/silhouette_diagrams.log",
-    benchmark:
-        "benchmarks/{dataset}/silhouette_diagrams.tsv"
-    conda:
-        "../envs/kmeans-sweep.yaml"
-    params:
-        plots=get_plot_settings,
-        silhouette_sample_size=SWEEP["silhouette_sample_size"],
-    script:
-        "../scripts/silhouette_diagrams.py"

@@ -1,4 +1,4 @@
-# Config validation, the sweep plan, and the input/params functions of every rule.
+# Config validation (kmeans_sweep.config), the job plan (kmeans_sweep.jobs.plan), and the input/params functions of every rule.
 import functools
 import json
 import math
@@ -11,10 +11,11 @@ from snakemake.utils import validate
 
 sys.path.insert(0, str(Path(workflow.current_basedir).parent))
 
-from kmeans_sweep import config as plan  # noqa: E402
-from kmeans_sweep.fit import algorithms, cost, gap, resample_items  # noqa: E402
-from kmeans_sweep.fit import plan as plan_jobs  # noqa: E402
-from kmeans_sweep.runtime import ctrl_c, run_plan, slurm_status  # noqa: E402
+from kmeans_sweep import config as cfg  # noqa: E402
+from kmeans_sweep.fit import algorithms, gap  # noqa: E402
+from kmeans_sweep.jobs import cost, plan, resample_items  # noqa: E402
+from kmeans_sweep.runtime import ctrl_c, plan_file, slurm_status  # noqa: E402
+from kmeans_sweep.sources import code_hash  # noqa: E402
 
 # a Ctrl-C while Snakemake prints a line must stop the run too (ctrl_c.py)
 ctrl_c.keep_ctrl_c()
@@ -25,38 +26,38 @@ def _stop(message):
     sys.exit(f"kmeans-sweep: config error: {message}")
 
 
-_problem = plan.schema_error(config)
+_problem = cfg.schema_error(config)
 if _problem:
     _stop(_problem)
 validate(config, schema="../schemas/config.schema.yaml", set_default=True)
-plan.fill_defaults(config)
+cfg.fill_defaults(config)
 try:
-    DATASETS = plan.check_config(config)
-except plan.ConfigError as exc:
+    DATASETS = cfg.check_config(config)
+except cfg.ConfigError as exc:
     _stop(exc)
 
 SWEEP = config["sweep"]
-FIT_SETTINGS = plan.fit_settings(config)
+FIT_SETTINGS = cfg.fit_settings(config)
 GAP_SETTINGS = {  # what a gap statistic fit depends on (gap.py); gap_references: how many
     "sample_size": config["choose_k"]["gap_sample_size"],
     "n_init": SWEEP["n_init"],
     "max_iter": SWEEP["max_iter"],
 }
 # what the resampling evidence's fits depend on (resample_items.py); resamples 0: none
-RESAMPLING = plan.resampling_settings(config)
+RESAMPLING = cfg.resampling_settings(config)
 RESAMPLING_ON = resample_items.enabled(RESAMPLING)
 # seconds per unit of estimated work, from the jobs that already ran here (cost.py)
 SECONDS_PER_UNIT, _ = cost.seconds_per_unit(config["cache_dir"])
 # every fit key (k, init, seed[, algorithm]) of each dataset, sorted: init pca is not fitted at
 # k > the dataset's features
-GRIDS = {name: plan_jobs.fit_grid(SWEEP, plan.pca_max_k(info)) for name, info in DATASETS.items()}
+GRIDS = {name: plan.fit_grid(SWEEP, cfg.pca_max_k(info)) for name, info in DATASETS.items()}
 # (init, algorithm) pairs an algorithm cannot fit and init pca at k > a dataset's features:
 # said here, in the comparison table and plot
 if not workflow.remote_exec:
     for _line in algorithms.skipped_lines(SWEEP["init"], SWEEP["algorithm"]):
         print(f"kmeans-sweep: {_line}", file=sys.stderr)
     for _name, _info in DATASETS.items():
-        _line = plan.pca_skip_line(SWEEP, _name, _info)
+        _line = cfg.pca_skip_line(SWEEP, _name, _info)
         if _line:
             print(f"kmeans-sweep: {_line}", file=sys.stderr)
 
@@ -65,7 +66,7 @@ if not workflow.remote_exec:
 def grid_costs(name):
     """The estimated work of each fit of the dataset's grid (cost units)."""
     info = DATASETS[name]
-    labelled = plan.is_labelled(config["datasets"][name])
+    labelled = cfg.is_labelled(config["datasets"][name])
     return cost.fit_costs(info.n_samples, info.n_features, GRIDS[name], FIT_SETTINGS, labelled)
 
 
@@ -106,7 +107,7 @@ def jobs_per_dataset(datasets):
         return json.loads(os.environ[JOBS_ENVVAR])
     slots, target, cap = _slots(), config["target_job_seconds"], config["fits_per_job"]
     jobs = {
-        name: plan_jobs.job_count(
+        name: plan.job_count(
             grid_costs(name),
             slots,
             target,
@@ -124,11 +125,11 @@ def jobs_per_dataset(datasets):
 JOBS = jobs_per_dataset(DATASETS)  # {dataset: number of fit jobs}
 slurm_status.use_adapter()  # cancelled Slurm jobs count as failed (kmeans_sweep/runtime/slurm_status.py)
 if not workflow.remote_exec:  # --quiet keeps the fit jobs' progress lines off the terminal too
-    run_plan.follow_output(workflow.output_settings)
+    plan_file.follow_output(workflow.output_settings)
 
 
 onstart:
-    # the plan, for the progress view (python -m kmeans_sweep.progress); head process only
+    # the plan, for the progress view (python -m kmeans_sweep.progress_view); head process only
     if not workflow.remote_exec:
         write_run_plan()
 
@@ -142,14 +143,21 @@ wildcard_constraints:
     chunk=r"\d+",
 
 
+@functools.cache
+def step_code(module):
+    """A hash of the code a rule's step runs, steps/<module>.py and every package module it
+    imports (kmeans_sweep/sources.py): a param, so that editing that code reruns the step."""
+    return code_hash(f"kmeans_sweep.steps.{module}")
+
+
 def get_dataset_file(wildcards):
     """The user's data file and labels file (tracked for changes), or nothing for a built-in
     dataset."""
-    return plan.data_files(config["datasets"][wildcards.dataset])
+    return cfg.data_files(config["datasets"][wildcards.dataset])
 
 
 def get_prepare_settings(wildcards):
-    return plan.prepare_settings(config["datasets"][wildcards.dataset])
+    return cfg.prepare_settings(config["datasets"][wildcards.dataset])
 
 
 @functools.cache
@@ -159,7 +167,7 @@ def dataset_plan(name):
     fixed = cost.job_units(info.n_samples, info.n_features, SWEEP["silhouette_sample_size"])
     gap_items, gap_costs = gap_work(name)
     res_items, res_costs = resample_work(name)
-    return plan_jobs.make_plan(
+    return plan.make_plan(
         GRIDS[name],
         grid_costs(name),
         JOBS[name],
@@ -173,14 +181,14 @@ def dataset_plan(name):
 
 
 def write_run_plan():
-    """.snakemake/kmeans-sweep/plan.json: every fit job's items (runtime/run_plan.py)."""
+    """.snakemake/kmeans-sweep/plan.json: every fit job's items (runtime/plan_file.py)."""
     datasets = {}
     for name in DATASETS:
         p = dataset_plan(name)
         meta = rules.prepare_dataset.output.meta.format(dataset=name)
         seconds = [p.job_seconds(j) for j in range(len(p.parts))]
-        datasets[name] = run_plan.dataset_entry(meta, p.fits, p.gap, p.parts, seconds, p.resample)
-    run_plan.write_plan(
+        datasets[name] = plan_file.dataset_entry(meta, p.fits, p.gap, p.parts, seconds, p.resample)
+    plan_file.write_plan(
         datasets,
         fit_settings=FIT_SETTINGS,
         gap_settings=GAP_SETTINGS,
@@ -243,7 +251,7 @@ def get_plot_settings(wildcards):
 def get_skipped(wildcards):
     """[what, short, why] of every combination not fitted on the dataset (config.skips)."""
     name = wildcards.dataset
-    return plan.skips(SWEEP, name, DATASETS[name])
+    return cfg.skips(SWEEP, name, DATASETS[name])
 
 
 def get_fit_mem_mb(wildcards, attempt):

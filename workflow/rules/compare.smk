@@ -28,6 +28,7 @@ rule compare_algorithms:
     conda:
         "../envs/kmeans-sweep.yaml"
     params:
+        code=step_code("compare"),
         plots=get_plot_settings,
         skipped=get_skipped,
     script:

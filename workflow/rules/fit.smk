@@ -1,7 +1,7 @@
 # The sweep, the gap statistic's fits on the data and its reference sets, and the resampling
 # evidence's fits on subsamples of the data and of its null references, are split into
 # as many balanced jobs as there are parallel slots (by each fit's estimated cost, see
-# kmeans_sweep/plan.py); every finished fit also goes to a content-addressed cache, so a
+# kmeans_sweep/jobs/plan.py); every finished fit also goes to a content-addressed cache, so a
 # config edit only computes the fits that are new.
 rule fit_chunk:
     input:
@@ -23,6 +23,7 @@ rule fit_chunk:
         mem_mb=get_fit_mem_mb,
         runtime=get_fit_runtime,
     params:
+        code=step_code("fit"),
         fits=get_chunk_fits,
         settings=get_fit_settings,
         gap=get_chunk_gap,

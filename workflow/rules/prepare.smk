@@ -12,6 +12,7 @@ rule prepare_dataset:
     conda:
         "../envs/kmeans-sweep.yaml"
     params:
+        code=step_code("prepare"),
         dataset=get_prepare_settings,
     script:
         "../scripts/prepare_dataset.py"

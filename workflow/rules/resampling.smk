@@ -29,54 +29,8 @@ rule resampling:
     resources:
         mem_mb=get_resampling_mem_mb,
     params:
+        code=step_code("resampling"),
         settings=RESAMPLING,
         ks=SWEEP["k"],
     script:
         "../scripts/resampling.py"
-
-
-localrules:
-    plot_resampling,
-
-
-rule plot_resampling:
-    input:
-        table=rules.resampling.output.table,
-        cdf=rules.resampling.output.cdf,
-        clusters=rules.resampling.output.clusters,
-        matrices=rules.resampling.output.matrices,
-        choice="results/{dataset}/choose_k.parquet",
-    output:
-        overview=report(
-            "results/{dataset}/plots/resampling.png",
-            caption="../report/resampling.rst",
-            category="{dataset}",
-            subcategory="Resampling",
-            labels={"plot": "resampling evidence"},
-        ),
-        stability=report(
-            "results/{dataset}/plots/cluster_stability.png",
-            caption="../report/cluster_stability.rst",
-            category="{dataset}",
-            subcategory="Resampling",
-            labels={"plot": "cluster stability"},
-        ),
-        heatmaps=report(
-            directory("results/{dataset}/plots/consensus_matrices"),
-            patterns=["consensus_k{k}.png"],
-            caption="../report/consensus_matrix.rst",
-            category="{dataset}",
-            subcategory="Resampling",
-            labels={"plot": "consensus matrix k={k}"},
-        ),
-    log:
-        "logs/{dataset}/plot_resampling.log",
-    benchmark:
-        "benchmarks/{dataset}/plot_resampling.tsv"
-    conda:
-        "../envs/kmeans-sweep.yaml"
-    params:
-        plots=get_plot_settings,
-        pac_window=RESAMPLING["pac_window"],
-    script:
-        "../scripts/plot_resampling.py"

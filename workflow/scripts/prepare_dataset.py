@@ -2,14 +2,7 @@
 
 import _bootstrap  # noqa: F401
 
-from kmeans_sweep import steps
-from kmeans_sweep.io import log_to
+from kmeans_sweep.steps import run
+from kmeans_sweep.steps.prepare import prepare_dataset
 
-log_to(snakemake.log[0])
-steps.prepare_dataset(
-    snakemake.wildcards.dataset,
-    snakemake.params.dataset,
-    X_path=snakemake.output.X,
-    y_path=snakemake.output.y,
-    meta_path=snakemake.output.meta,
-)
+run(prepare_dataset, snakemake)

@@ -3,18 +3,7 @@ true classes)."""
 
 import _bootstrap  # noqa: F401
 
-from kmeans_sweep import steps
-from kmeans_sweep.io import log_to
+from kmeans_sweep.steps import run
+from kmeans_sweep.steps.plot import silhouette_diagrams
 
-log_to(snakemake.log[0])
-steps.silhouette_diagrams(
-    dataset=snakemake.wildcards.dataset,
-    choice_path=snakemake.input.choice,
-    fits_path=snakemake.input.fits,
-    X_path=snakemake.input.X,
-    y_path=snakemake.input.y,
-    label_paths=[snakemake.input.labels],
-    plots=snakemake.params.plots,
-    silhouette_sample_size=snakemake.params.silhouette_sample_size,
-    out_diagrams=snakemake.output.diagrams,
-)
+run(silhouette_diagrams, snakemake)

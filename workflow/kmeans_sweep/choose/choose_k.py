@@ -29,6 +29,7 @@ __all__ = [
     "CRITERIA",
     "FIT_METRICS",
     "LABEL_FREE_CRITERIA",
+    "best_keys",
     "candidates",
     "choose_k",
     "criteria_by_k",
@@ -127,6 +128,13 @@ def criteria_by_k(fits: pd.DataFrame) -> pd.DataFrame:
         out[f"{m}_std"] = gm.std(ddof=0).reindex(out["k"]).to_numpy(dtype=float)
         out[f"{m}_n"] = gm.count().reindex(out["k"]).to_numpy(dtype=int)
     return out
+
+
+def best_keys(fits: pd.DataFrame, ks) -> list[tuple[int, str, int]]:
+    """(k, method, seed) of the best fit at each k (``fits``: the ``tables.methods.view``):
+    the fit every picture and per-cluster table shows for that k."""
+    by_k = criteria_by_k(fits).set_index("k")
+    return [(int(k), str(by_k.loc[k, "best_init"]), int(by_k.loc[k, "best_seed"])) for k in ks]
 
 
 def _row(criterion: str, k: int | None, note: str, uses_labels: bool = False) -> dict:
@@ -324,7 +332,7 @@ def candidates(choice: pd.DataFrame) -> list[int]:
 
 def _resampling_rows(res: pd.DataFrame) -> tuple[list[dict], dict]:
     """The consensus and prediction strength rows, and the resampling verdict."""
-    from .resampling import consensus_note, ps_note, verdict
+    from .resampling.picks import consensus_note, ps_note, verdict
 
     said = verdict(res)
     notes = {"consensus": consensus_note(res), "prediction_strength": ps_note(res)}

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..fit import resample as rs
-from ..fit.resample_items import valid_ks
-from . import resampling_tables as rt
+from ...fit import resample as rs
+from ...jobs.resample_items import valid_ks
+from . import tables as rt
 from .consensus import co_drawn, n_pairs, pair_sample
 
 BEST_TAG = 0x4246  # "BF": random_state of the full-data fit when no best labelling is given

@@ -1,4 +1,4 @@
-"""What the head process leaves for the progress view (``kmeans_sweep.progress``): the run's
+"""What the head process leaves for the progress view (``kmeans_sweep.progress_view``): the run's
 plan in ``.snakemake/kmeans-sweep/plan.json`` (every dataset's fit jobs and each job's items,
 what the items' cache keys depend on, the parallel slots, who runs it), written once the DAG
 is built (``onstart`` in common.smk, so never in a dry run); and the switch that keeps the fit

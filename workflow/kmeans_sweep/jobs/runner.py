@@ -9,12 +9,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..fit.algorithms import fit_one
+from ..fit.fitting import pca_init_centres
+from ..fit.scores import encode, silhouette_base
 from ..io import fit_key, split_key
-from .algorithms import fit_one
 from .cache import FitCache
-from .fitting import pca_init_centres
 from .progress import Progress
-from .scores import encode, silhouette_base
 
 log = logging.getLogger("kmeans_sweep")
 
@@ -145,7 +145,7 @@ def run_gap_items(
     import sklearn.cluster  # noqa: F401  (before threadpool_limits: it limits loaded libraries)
     from threadpoolctl import threadpool_limits
 
-    from . import gap
+    from ..fit import gap
 
     result = GapResult({})
     data = None

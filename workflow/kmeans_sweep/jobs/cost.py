@@ -113,7 +113,7 @@ GAP_ITERATION_FACTOR = 1.1
 def gap_costs(n: int, d: int, items, gap_settings: dict) -> np.ndarray:
     """Units of each gap item (k, b) (gap.py): one KMeans(k-means++) fit on the gap's sample,
     no scores."""
-    from .gap import gap_points
+    from ..fit.gap import gap_points
 
     s = gap_points(n, gap_settings["sample_size"])
     n_init, max_iter = gap_settings["n_init"], gap_settings["max_iter"]

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..fit.resample import subsample
-from ..fit.resample_items import REAL, valid_ks
-from ..fit.resample_runner import read_results
-from . import resampling_tables as rt
+from ...fit.resample import subsample
+from ...jobs.resample_items import REAL, valid_ks
+from ...jobs.resample_runner import read_results
+from . import tables as rt
 from .consensus import PairConsensus, co_drawn, n_pairs, pair_sample
 
 MATRIX_ROWS = 300  # rows of the consensus matrices kept for the heatmaps (a fixed sample)

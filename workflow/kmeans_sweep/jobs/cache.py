@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 
 log = logging.getLogger("kmeans_sweep")
-_HERE = Path(__file__).resolve().parent
+# the fitting and scoring code lives in fit/; every module there is part of one of these hashes
+_HERE = Path(__file__).resolve().parents[1] / "fit"
 # the code that determines a fit's row: the fit itself and its scores
 CODE_HASH = hashlib.sha256(
     b"".join((_HERE / name).read_bytes() for name in ("fitting.py", "mapped_fit.py", "scores.py"))
@@ -53,7 +54,7 @@ class FitCache:
     def key(
         self, data_hash: str, k: int, init: str, seed: int, settings: dict, algorithm="lloyd"
     ) -> str:
-        from .algorithms import DEFAULT, settings_for
+        from ..fit.algorithms import DEFAULT, settings_for
 
         settings = settings_for(settings, algorithm)
         ident = {

@@ -1,5 +1,5 @@
 """The progress of a run from what it leaves on disk, for any executor and after a crash:
-``python -m kmeans_sweep.progress [WORKDIR]`` (with ``workflow/`` on PYTHONPATH) or
+``python -m kmeans_sweep.progress_view [WORKDIR]`` (with ``workflow/`` on PYTHONPATH) or
 ``workflow/bin/sweep-progress [WORKDIR]``.
 
 It reads the run's plan (``.snakemake/kmeans-sweep/plan.json``, written by the head process
@@ -29,7 +29,7 @@ import sys
 import time
 from pathlib import Path
 
-from .runtime.run_plan import PLAN_PATH
+from .runtime.plan_file import PLAN_PATH
 
 #: a fit job's outputs (rules/fit.smk)
 SUFFIXES = (".parquet", ".labels.parquet", ".centers.parquet", ".gap.parquet", ".resample.npz")
@@ -58,8 +58,8 @@ def head_alive(plan: dict) -> bool | None:
 def items_done(workdir: Path, plan: dict, entry: dict, indices) -> dict[int, bool] | None:
     """{item index: in the cache} for ``indices`` of one dataset (None: no cache or no data
     hash yet, so the cache cannot say)."""
-    from .fit.cache import FitCache
     from .io import split_key
+    from .jobs.cache import FitCache
 
     meta = workdir / entry["meta"]
     if not plan.get("cache_dir") or not meta.exists():
@@ -83,7 +83,7 @@ def items_done(workdir: Path, plan: dict, entry: dict, indices) -> dict[int, boo
 
 
 def _resample_done(cache, digest, plan, entry, i, root, memo) -> bool:
-    from .fit.resample_items import as_tuple
+    from .jobs.resample_items import as_tuple
 
     key = cache.resample_key(digest, as_tuple(entry["resample"][i]), plan["resample_settings"])
     return key in cache_names(root / "resample", memo)
@@ -191,7 +191,7 @@ def _percent(done: int, total: int) -> str:
 
 
 def render(summary: dict) -> str:
-    from .fit.progress import duration
+    from .jobs.progress import duration
 
     started = time.strftime("%H:%M:%S", time.localtime(summary["started"]))
     head = f"Snakemake {summary['snakemake']} (pid {summary['pid']})"

@@ -39,8 +39,8 @@ def fit_grid(sweep: dict, pca_max_k: int | None = None) -> list[tuple]:
     (io.fit_key: (k, init, seed) for lloyd, (k, init, seed, algorithm) otherwise) for every
     k, init, seed and algorithm, except the (init, algorithm) pairs the algorithm does not
     support (algorithms.skipped) and, given a dataset's ``pca_max_k``, init pca at larger k."""
+    from ..fit.algorithms import DEFAULT, supports
     from ..io import fit_key
-    from .algorithms import DEFAULT, supports
 
     inits, seeds = sweep["init"], sweep["seeds"]
     pairs = [(i, a) for a in sweep.get("algorithm", [DEFAULT]) for i in inits if supports(a, i)]

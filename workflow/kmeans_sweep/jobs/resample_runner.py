@@ -32,7 +32,7 @@ class _Sources:
         self._ref: tuple[int, np.ndarray] | None = None
 
     def get(self, b: int) -> np.ndarray:
-        from . import resample
+        from ..fit import resample
 
         if b == REAL:
             return self.X
@@ -48,7 +48,7 @@ FIT_KEYS = ("seed", "init", "algorithm", "n_init", "max_iter", "batch_size")
 
 
 def _compute(item: tuple, sources: _Sources, settings: dict):
-    from . import resample
+    from ..fit import resample
 
     fit = {key: settings[key] for key in FIT_KEYS}
     if item[0] == "cc":

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import clusters as cl
+from . import cluster_stability as cl
 from .consensus import GRID, PairConsensus, against_null, ccp_delta, pac, summary
 
 RESAMPLING_COLUMNS = [

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..definitions import STABILITY_BANDS
+from ...definitions import STABILITY_BANDS
 from .consensus import decode_pairs, n_pairs
 
 ITEM_TAG = 0x4943  # "IC": the stream of the item sample
@@ -149,3 +149,12 @@ def item_consensus_sampled(M, owner, n_rows: int) -> tuple[np.ndarray, np.ndarra
     total = np.bincount(owner, weights=M, minlength=n_rows)
     with np.errstate(invalid="ignore"):
         return total / count, count
+
+
+def item_consensus_of_matrix(M: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Each row's mean consensus with the other rows of its cluster, in a (sampled) consensus
+    matrix ``M`` with those rows' labels."""
+    same = labels[:, None] == labels[None, :]
+    np.fill_diagonal(same, False)
+    with np.errstate(invalid="ignore"):
+        return (M * same).sum(axis=1) / same.sum(axis=1)
