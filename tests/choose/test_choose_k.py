@@ -446,7 +446,9 @@ def test_choose_k_tie_broken_by_stability_then_smaller_k():
         ck.choose_k(fits, gap, _hand_stability({2: 0.5, 3: 0.7, 4: 0.6, 5: 0.9, 6: 0.95}))
     )
     assert rows.loc["elbow", "k"] is pd.NA
-    assert rows.loc["stability", "k"] == 6
+    # stability's pick, 6, is the sweep's largest k: it abstains and says so
+    assert rows.loc["stability", "k"] is pd.NA
+    assert rows.loc["stability", "note"].startswith("abstains: its pick is the sweep's largest")
     assert rows.loc["recommended", "k"] == 5
     assert rows.loc["recommended", "criteria_agreeing"] == 2
     assert rows.loc["recommended", "confidence"] == "uncertain"

@@ -14,6 +14,7 @@ from kmeans_sweep.choose.resampling import cluster_stability as cl
 from kmeans_sweep.choose.resampling import consensus as cs
 from kmeans_sweep.choose.resampling import picks
 from kmeans_sweep.choose.resampling.tables import RESAMPLING_COLUMNS, data_k
+from kmeans_sweep.definitions import DATA
 
 
 def random_draws(n, k, H, seed, fraction=0.7):
@@ -261,7 +262,9 @@ def test_data_k_tables_at_small_and_large_n():
 def table(pac, refs_mean, p_rcsi, ps, references=5):
     k = np.arange(2, 2 + len(pac))
     rows = pd.DataFrame({"k": k, "pac": pac, "pac_ref_mean": refs_mean, "ps_mean": ps,
-                         "p_rcsi": p_rcsi, "null_references": references})
+                         "p_rcsi": p_rcsi, "null_references": references,
+                         "ps_sd": 0.1, "ps_splits": 10, "rcsi_se": 0.05})
+    rows["rcsi"] = np.log(np.asarray(refs_mean) / np.maximum(np.asarray(pac), 1e-4))
     rows["p_empirical"] = np.where(np.asarray(p_rcsi) < 0.05, 1 / (references + 1), 0.5)
     return rows.reindex(columns=RESAMPLING_COLUMNS)
 
@@ -270,47 +273,37 @@ def test_picks_on_clear_structure_and_on_noise():
     clear = table([0.3, 0.2, 0.0, 0.1], [0.4, 0.35, 0.3, 0.25], [0.2, 0.1, 0.0, 0.005],
                   [0.7, 0.75, 0.95, 0.6])
     assert picks.consensus_pick(clear) == 4 and picks.prediction_strength_pick(clear) == 4
-    v = picks.verdict(clear)
-    assert v["structure"] and v["k"] == 4 and "prediction strength 0.95" in v["reason"]
-    # k = 5 beats the null too, but only k = 4 is about as stable as the most stable k
+    # k = 5 beats the null too; k = 4 is the most stable relative to it (largest RCSI)
     assert list(picks.beats_null(clear)) == [False, False, True, True]
+    assert "ks beating the null: 4, 5" in picks.consensus_note(clear)
+    assert "0.95 ± 0.03 at k = 4" in picks.ps_note(clear)
     noise = table([0.4, 0.35, 0.3, 0.25], [0.4, 0.35, 0.3, 0.25], [0.5, 0.4, 0.6, 0.5],
                   [0.85, 0.5, 0.4, 0.3])
-    v = picks.verdict(noise)
-    assert v["consensus"] == 1 and v["prediction_strength"] == 2
-    assert not v["structure"] and v["k"] == 1 and "no k is more stable" in v["reason"]
+    assert picks.consensus_pick(noise) is None and picks.prediction_strength_pick(noise) == 2
+    assert "no k's consensus is clearly more stable" in picks.headline(noise)
 
 
-def test_structure_needs_both_lines_of_evidence_at_one_k():
-    """An elongated Gaussian: ps likes k = 2, where the null is as stable; k = 4 is more
-    stable than the null, but not predictable."""
-    t = table([0.05, 0.3, 0.08], [0.08, 0.3, 0.22], [0.2, 0.5, 0.001], [0.95, 0.4, 0.55])
-    v = picks.verdict(t)
-    assert v["prediction_strength"] == 2 and v["consensus"] == 4
-    assert v["k"] == 1 and not v["structure"] and "k = 4 is more stable" in v["reason"]
-    assert list(picks.supported(t)) == [False, False, False]
+def test_beating_the_null_needs_bonferroni_every_reference_and_the_effect_size():
+    # k = 2: p 0.02 > 0.05 / 4; k = 3: a tiny, "significant" difference (RCSI 0.03 < ln 2);
+    # k = 4: clearly more stable; k = 5: significant but one reference below the data
+    t = table([0.0, 0.29, 0.05, 0.1], [0.07, 0.3, 0.3, 0.3], [0.02, 1e-4, 1e-3, 1e-3],
+              [1.0, 0.5, 0.4, 0.3])
+    t.loc[3, "p_empirical"] = 2 / 6
+    assert list(picks.beats_null(t)) == [False, False, True, False]
+    assert picks.consensus_pick(t) == 4
 
 
-def test_support_is_per_k_while_the_consensus_pick_is_bonferroni():
-    t = table([0.0, 0.3, 0.2, 0.25], [0.07, 0.3, 0.3, 0.3], [0.02, 0.5, 0.5, 0.5],
-              [1.0, 0.5, 0.4, 0.3])  # 0.02 > 0.05 / 4 but < 0.05
-    assert picks.consensus_pick(t) == 1
-    assert picks.verdict(t)["k"] == 2
-
-
-def test_hierarchical_structure_picks_the_finest_equally_stable_k():
-    t = table([0.0, 0.2, 0.03, 0.15], [0.15, 0.2, 0.19, 0.3], [1e-6, 0.6, 1e-5, 1e-3],
-              [1.0, 0.86, 1.0, 0.57])
-    assert picks.consensus_pick(t) == 4  # PAC 0.03 is within 0.05 of k = 2's 0
-    assert picks.verdict(t)["k"] == 4
+def test_no_prediction_strength_above_the_cutoff_is_no_pick_not_k_1():
+    t = table([0.1, 0.2], [0.4, 0.4], [1e-4, 1e-4], [0.7, 0.6])
+    assert picks.prediction_strength_pick(t) is None
+    assert picks.ps_note(t).startswith("no k reproduces under half-splits")
 
 
 def test_without_references_the_lowest_pac_and_ps_decide():
     t = table([0.3, 0.1, 0.1, 0.2], [0.4] * 4, [np.nan] * 4, [0.9, 0.85, 0.5, 0.2],
               references=0)
     assert picks.consensus_pick(t) == 3 and picks.prediction_strength_pick(t) == 3
-    v = picks.verdict(t)
-    assert v["structure"] and v["k"] == 3
+    assert not picks.beats_null(t).any()
 
 
 def test_rcsi_p_is_the_t_prediction_test_on_the_log_scale():
@@ -334,20 +327,21 @@ def test_reference_equals_its_work_items_run_in_any_order():
 
     rng = np.random.default_rng(0)
     X = np.concatenate([c + rng.standard_normal((20, 2)) for c in ([0, 0], [9, 0], [0, 9])])
-    settings = dict(resamples=3, fraction=0.8, null_references=2, pairs=500, splits=2, seed=5)
+    settings = dict(resamples=3, fraction=0.8, null_references=2, pairs=500,
+                    prediction_strength_splits=2, seed=5)
     fit = {"init": "k-means++", "algorithm": "lloyd", "n_init": 1}
     best = {k: rs.fit_rows(X, k, random_state=0, **fit)[0] for k in (2, 3)}
-    one = resampling_statistics(X, [3, 2, 1], best_labels=best, **settings, **fit)
+    one = resampling_statistics(X, [3, 2, 1], {**settings, **fit}, best_labels=best)
     # the same from work items computed independently, in reverse order, and aggregated
     n, i, j = len(X), *cs.pair_sample(len(X), 500, 5)
-    items = {(s, h, k): None for s in (rs.DATA, 0, 1) for h in range(3) for k in (2, 3)}
+    items = {(s, h, k): None for s in (DATA, 0, 1) for h in range(3) for k in (2, 3)}
     model = rs.NullModel.from_data(X)
     for s, h, k in reversed(list(items)):
-        source = X if s == rs.DATA else rs.null_reference(model, 5, s)
+        source = X if s == DATA else rs.null_reference(model, 5, s)
         items[(s, h, k)] = rs.resample_labels(source, k, h, seed=5, fraction=0.8, **fit)
     rows = [rs.subsample(n, 0.8, 5, h) for h in range(3)]
     draws = {(s, k): [(rows[h], items[(s, h, k)]) for h in range(3)] for s, _, k in items}
-    data = {k: rt.data_k(k, i, j, n, draws[(rs.DATA, k)], window=(0.1, 0.9), every_pair=False,
+    data = {k: rt.data_k(k, i, j, n, draws[(DATA, k)], window=(0.1, 0.9), every_pair=False,
                          best=best[k], max_pairs=500, seed=5) for k in (2, 3)}
     refs = {(k, b): rt.reference_pac(i, j, n, draws[(b, k)], (0.1, 0.9)) for k in (2, 3)
             for b in (0, 1)}

@@ -342,13 +342,13 @@ def test_headline_says_uncertain_and_names_candidates():
     choice = sweep()[-1]
     lines = verdict.headline(choice, "blobs", list(range(2, 8)))
     assert lines[0] == "blobs: recommended k = 4 (clear)", lines
-    # an uncertain pick at the edge of the sweep
+    # picks at the edge of the sweep abstain, and the headline says to widen it
     _, _, fits, _, gap, stability, _ = sweep()
     edge = ck.choose_k(fits[fits.k <= 4], gap[gap.k <= 4],
                        stability[stability.k <= 4])
     lines = verdict.headline(edge, "blobs", [2, 3, 4])
-    assert lines[0].startswith("blobs: no clear k. Candidates: k = 4"), lines
-    assert "widen the sweep" in lines[1]
+    assert lines[0].startswith("blobs: no clear k. Candidates: k = 3"), lines
+    assert "the largest k swept, and abstain" in lines[1] and "widen the sweep" in lines[1]
 
 
 # --------------------------------------------------------------------------- #

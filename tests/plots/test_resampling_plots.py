@@ -22,7 +22,7 @@ from kmeans_sweep.definitions import (
     NULL_MEAN,
     PAC_WINDOW,
     PICK,
-    PS_CUTOFF,
+    PS_CUTOFF_LINE,
     PS_SPREAD,
     RCSI_LINE,
     RULES,
@@ -133,7 +133,7 @@ def consensus_sample(k: int = 4, s: int = 400, flip: float = 0.06, seed: int = 0
 
 
 PICKS4 = {"consensus": 4, "prediction_strength": 4, "recommended": 4, "elbow": 3}
-NOISE_PICKS = {"consensus": 1, "prediction_strength": None, "recommended": 1}
+NOISE_PICKS = {"consensus": None, "prediction_strength": None, "recommended": 1}
 
 
 def draw_all() -> dict:
@@ -260,7 +260,7 @@ def test_titles_say_the_answer_and_the_pairs(drawn):
     assert "uniform sample of 2,000,000 pairs (PAC ± its SE)" in sampled
     assert "± SE (sampled pairs)" in sampled
     noise = drawn["resampling_noise"][1]
-    assert "noise: no cluster structure (recommended k = 1): consensus: no k beats" in noise
+    assert "noise: no cluster structure (recommended k = 1); consensus: no pick" in noise
     bare = drawn["resampling_no_null_no_ps"][1]
     assert "0 null references" in bare and "prediction strength not computed" in bare
     assert NULL_BAND not in bare and RCSI_LINE not in bare
@@ -363,7 +363,7 @@ def test_stability_with_a_k_without_rows_and_no_ks():
 # --------------------------------------------------------------------------- #
 CAPTIONS = {
     "resampling": [RULES["consensus"], RULES["prediction_strength"], PAC_WINDOW, NULL_BAND,
-                   NULL_MEAN, RCSI_LINE, PS_SPREAD, PS_CUTOFF, PICK, "recommended k",
+                   NULL_MEAN, RCSI_LINE, PS_SPREAD, PS_CUTOFF_LINE, PICK, "recommended k",
                    "sample of", "no cluster structure"],
     "consensus_matrix": [MATRIX_ORDER, "sample of", "consensus M(i, j)"],
     "cluster_stability": [JACCARD_BARS, CLUSTER_CONSENSUS, *(n for _, n in STABILITY_BANDS)],

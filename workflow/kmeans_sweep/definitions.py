@@ -1,4 +1,4 @@
-"""The words every plot, table and caption uses for the same thing, defined once.
+"""The words and numbers every plot, table and caption uses for the same thing, defined once.
 
 ``choose_k`` computes each criterion's pick; the plots mark exactly those picks and use these
 phrases in their legends and titles; the report captions (workflow/report/*.rst) must contain
@@ -6,6 +6,31 @@ the phrases of the elements their plot draws (tests/test_plots.py checks it).
 """
 
 from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+#: The item ``b`` (gap statistic) or source (resampling) of the data itself; its reference
+#: sets are b = 0, 1, ...
+DATA = -1
+#: Prediction strength's cutoff (Tibshirani & Walther; fpc's ``cutoff``): a mean above it
+#: (strictly) counts as predictable.
+PS_CUTOFF = 0.8
+SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "config.schema.yaml"
+
+
+@cache
+def schema_defaults(section: str) -> dict:
+    """The config schema's defaults of one section (``resampling``, ...): the one place
+    they are written."""
+    import yaml
+
+    with open(SCHEMA_PATH) as fh:
+        props = yaml.safe_load(fh)["properties"][section]["properties"]
+    return {key: prop["default"] for key, prop in props.items() if "default" in prop}
+
+#: Where a statistic's standard error is reported, how many of them make a difference clear.
+STRUCTURE_SE = 1.0
 
 #: The fit each criterion is scored on at a given k, and the fit a picture shows for a k.
 BEST_FIT = "best fit (lowest inertia over every init and seed)"
@@ -31,12 +56,14 @@ RULES: dict[str, str] = {
     "davies_bouldin": "lowest best-fit Davies-Bouldin",
     "gap": "smallest k with Gap(k) ≥ Gap(k+1) − s(k+1)",
     "stability": "largest k within 0.05 of the highest seed stability",
-    "consensus": "finest k about as stable as the most stable k that beats the null; "
-    "lowest PAC without a null",
-    "prediction_strength": "largest k with mean prediction strength > 0.8; 1 when none",
+    "consensus": "the k whose consensus is the most stable relative to the null references "
+    "(largest RCSI) among the ks that beat them; lowest PAC without a null",
+    "prediction_strength": f"largest k with mean prediction strength > {PS_CUTOFF}; none when "
+    "no k reaches it",
     "ari_with_labels": "highest best-fit ARI with the true labels (not used to recommend)",
-    "recommended": "majority vote of the label-free criteria, ties broken by stability; "
-    "k = 1 when the resampling evidence finds no cluster structure",
+    "recommended": "k = 1 when no k's gap statistic clearly exceeds Gap(1) (no structure); "
+    "else the majority vote of the criteria (a pick at the sweep's largest k abstains), ties "
+    "broken by RCSI, then seed stability",
 }
 
 #: What each plot marks, and the caption file it must agree with.
@@ -59,7 +86,9 @@ BEATS_NULL = "filled: this k beats the null (the consensus rule)"
 NULL_BAND = "null references: min–max"
 NULL_MEAN = "mean PAC of the null references"
 RCSI_LINE = "RCSI ± SE (right axis)"
-PS_CUTOFF = "cutoff 0.8"
+PS_CUTOFF_LINE = f"cutoff {PS_CUTOFF}"
+#: The gap panel's line: the bar some k's Gap(k) - s(k) must clear for cluster structure.
+GAP_ONE = "Gap(1) + s(1): structure when some k's Gap(k) − s(k) is above"
 PS_SPREAD = "mean ± sd over the half-splits"
 JACCARD_BARS = "clusterboot mean Jaccard"
 CLUSTER_CONSENSUS = "cluster consensus (mean M inside the cluster)"

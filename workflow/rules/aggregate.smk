@@ -24,7 +24,7 @@ rule aggregate_fits:
         code=step_code("aggregate"),
         init_order=SWEEP["init"],
         algorithm_order=SWEEP["algorithm"],
-        gap_ks=SWEEP["k"],
+        gap_ks=GAP_KS,
         gap_references=config["choose_k"]["gap_references"],
     script:
         "../scripts/aggregate_fits.py"

@@ -14,7 +14,8 @@ sys.path.insert(0, str(Path(workflow.current_basedir).parent))
 from kmeans_sweep import config as cfg  # noqa: E402
 from kmeans_sweep.fit import algorithms, gap  # noqa: E402
 from kmeans_sweep.jobs import cost, plan, resample_items  # noqa: E402
-from kmeans_sweep.runtime import ctrl_c, plan_file, slurm_status  # noqa: E402
+from kmeans_sweep import answers  # noqa: E402
+from kmeans_sweep.runtime import ctrl_c, end_of_run, plan_file, slurm_status  # noqa: E402
 from kmeans_sweep.sources import code_hash  # noqa: E402
 
 # a Ctrl-C while Snakemake prints a line must stop the run too (ctrl_c.py)
@@ -38,6 +39,9 @@ except cfg.ConfigError as exc:
 
 SWEEP = config["sweep"]
 FIT_SETTINGS = cfg.fit_settings(config)
+# the gap statistic's ks: the swept ones and k = 1, whose gap tests for any cluster structure
+# (kmeans_sweep/choose/structure.py)
+GAP_KS = sorted({1, *SWEEP["k"]})
 GAP_SETTINGS = {  # what a gap statistic fit depends on (gap.py); gap_references: how many
     "sample_size": config["choose_k"]["gap_sample_size"],
     "n_init": SWEEP["n_init"],
@@ -75,7 +79,7 @@ def gap_work(name):
     """The gap statistic's fits (k, b) on one dataset, and their estimated work."""
     info = DATASETS[name]
     n_points = gap.gap_points(info.n_samples, GAP_SETTINGS["sample_size"])
-    items = gap.gap_items(SWEEP["k"], config["choose_k"]["gap_references"], n_points)
+    items = gap.gap_items(GAP_KS, config["choose_k"]["gap_references"], n_points)
     return items, cost.gap_costs(info.n_samples, info.n_features, items, GAP_SETTINGS)
 
 
@@ -126,6 +130,19 @@ JOBS = jobs_per_dataset(DATASETS)  # {dataset: number of fit jobs}
 slurm_status.use_adapter()  # cancelled Slurm jobs count as failed (kmeans_sweep/runtime/slurm_status.py)
 if not workflow.remote_exec:  # --quiet keeps the fit jobs' progress lines off the terminal too
     plan_file.follow_output(workflow.output_settings)
+
+
+# the answer block, printed last at the end of a successful run (also when nothing had to be
+# done), one line per dataset; off with --quiet (kmeans_sweep/answers.py)
+END_OF_RUN = end_of_run.when_done(
+    workflow,
+    lambda: answers.block(list(DATASETS)),
+    quiet=plan_file.quiet_progress(workflow.output_settings.quiet),
+)
+
+
+onsuccess:
+    END_OF_RUN["ok"] = True
 
 
 onstart:

@@ -16,10 +16,12 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from ..definitions import RULES
+from ..definitions import PS_CUTOFF, RULES
 from . import degenerate
 from .knee import kneedle
+from .resampling.picks import headline as picks_headline
 from .stability import stability_by_k, stability_pick
+from .structure import gap_test, reason
 
 __all__ = [
     "CHOICE_COLUMNS",
@@ -300,20 +302,24 @@ def _values_at(k, by_k: pd.DataFrame, gap: pd.DataFrame | None, per_k_stab, res=
     return out
 
 
-def _recommend(votes: dict, ks_swept: list[int], stab_of: dict) -> tuple[int | None, list[str]]:
-    """Majority vote; ties by higher stability, then smaller k. Returns (k, agreeing criteria)."""
+def _recommend(votes: dict, ks_swept: list[int], tiebreak: dict) -> tuple[int | None, list[str]]:
+    """Majority vote; ties by ``tiebreak`` (higher first: RCSI, then seed stability), then the
+    smaller k. Returns (k, agreeing criteria)."""
     counts = Counter(k for k in votes.values() if k is not None)
 
-    def stab_key(k: int) -> float:
-        s = stab_of.get(k, np.nan)
-        return float(s) if np.isfinite(s) else -np.inf
+    def key(k: int) -> tuple:
+        return (-counts.get(k, 0), *(-_finite(t.get(k)) for t in tiebreak.values()), k)
 
     if counts:
-        rec = min(counts, key=lambda k: (-counts[k], -stab_key(k), k))
+        rec = min(counts, key=key)
         return rec, [c for c, k in votes.items() if k == rec]
     if ks_swept:
-        return min(ks_swept, key=lambda k: (-stab_key(k), k)), []
+        return min(ks_swept, key=key), []
     return None, []
+
+
+def _finite(value) -> float:
+    return float(value) if value is not None and np.isfinite(value) else -np.inf
 
 
 def candidates(choice: pd.DataFrame) -> list[int]:
@@ -330,13 +336,25 @@ def candidates(choice: pd.DataFrame) -> list[int]:
     return [int(k) for k in order]
 
 
-def _resampling_rows(res: pd.DataFrame) -> tuple[list[dict], dict]:
-    """The consensus and prediction strength rows, and the resampling verdict."""
-    from .resampling.picks import consensus_note, ps_note, verdict
+def _resampling_rows(res: pd.DataFrame) -> list[dict]:
+    """The consensus and prediction strength rows."""
+    from .resampling import picks
 
-    said = verdict(res)
-    notes = {"consensus": consensus_note(res), "prediction_strength": ps_note(res)}
-    return [_row(c, said[c], notes[c]) for c in RESAMPLING_CRITERIA], said
+    return [_row("consensus", picks.consensus_pick(res), picks.consensus_note(res)),
+            _row("prediction_strength", picks.prediction_strength_pick(res), picks.ps_note(res))]
+
+
+def _abstain_at_edge(rows: list[dict], ks_swept: list[int]) -> None:
+    """A voting pick at the sweep's largest k abstains (its statistic may go on improving
+    beyond the sweep), and its note says so."""
+    if len(ks_swept) < 3:
+        return
+    for r in rows:
+        if r["criterion"] in VOTING and r["k"] == max(ks_swept):
+            r["note"] = (f"abstains: its pick is the sweep's largest k ({r['k']}), where its "
+                         "statistic may still be improving" + (f"; {r['note']}" if r["note"]
+                                                                 else ""))
+            r["k"] = None
 
 
 def choose_k(
@@ -347,58 +365,73 @@ def choose_k(
 ) -> pd.DataFrame:
     """One row per criterion plus a ``recommended`` row; columns :data:`CHOICE_COLUMNS`.
 
-    ``k`` is nullable Int64 (<NA> when a criterion cannot pick). Every value column holds the
-    value at the row's k, whatever the criterion: ``*_best_fit`` the best fit's score (lowest
-    inertia over every init and seed; see :func:`criteria_by_k`), ``gap``/``gap_sk`` the gap
-    statistic, ``seed_stability_ari`` the mean pairwise ARI between seeds of the most stable
-    informative init. ``fit_init``/``fit_seed`` name that best fit (the fit the pictures show
-    for that k). ``criteria_agreeing`` counts the label-free criteria that pick the row's k.
+    ``k`` is nullable Int64 (<NA> when a criterion cannot pick or abstains). Every value
+    column holds the value at the row's k, whatever the criterion: ``*_best_fit`` the best
+    fit's score (lowest inertia over every init and seed; see :func:`criteria_by_k`; the
+    sweep's single-restart fits are treated as restarts of one KMeans), ``gap``/``gap_sk``,
+    ``seed_stability_ari``, the resampling values. ``fit_init``/``fit_seed`` name that best
+    fit. ``criteria_agreeing`` counts the voting criteria that pick the row's k.
 
-    Aggregation over inits and seeds: a criterion is scored on the best fit at each k, i.e.
-    the sweep's single-restart fits are treated as restarts of one KMeans. Averaging instead
-    lets n_init=1 fits stuck in local minima (common for ``init="random"``) decide k.
-    Criteria (their rules are :data:`definitions.RULES`): ``elbow`` (Kneedle on the best-fit
-    inertia curve), ``silhouette`` and ``calinski_harabasz`` (max), ``davies_bouldin`` (min),
-    ``gap`` (:func:`gap_pick`), ``stability`` and, when there is an ``ari`` column with
-    values, ``ari_with_labels`` (informative only, never votes).
+    Criteria (rules: :data:`definitions.RULES`): ``elbow``, ``silhouette``,
+    ``calinski_harabasz``, ``davies_bouldin``, ``gap`` (over the swept ks), ``stability``
+    (the largest k within 0.05 of the most stable: KMeans is reproducible up to the true
+    number of well-separated groups), and with the resampling table ``consensus`` and
+    ``prediction_strength`` (``resampling/picks.py``); ``ari_with_labels`` is informative
+    only. A voting pick at the sweep's largest k abstains.
 
-    Stability rule: per k take the most reproducible init (max mean pairwise ARI; inits that
-    are seed-invariant at every k, such as a deterministic PCA init, are ignored since they
-    always score 1), then pick the *largest* k whose value is within ``STABILITY_TOLERANCE``
-    (0.05) of the best k. KMeans is reproducible up to the true number of well-separated
-    groups and not beyond (splitting a group is arbitrary), so "largest still-stable k" finds
-    it, where "most stable k" is biased towards small k.
-
-    Recommendation: majority vote of the six label-free criteria; ties broken by higher
-    stability, then smaller k. ``confidence`` is "clear" only if a strict majority agrees
-    (> ``CLEAR_MIN_AGREEMENT`` of six: a 3-3 split is not clear), the stability at the
-    recommended k is >= ``CLEAR_MIN_STABILITY`` (0.8, ARI's usual "good agreement" level),
-    the best-fit silhouette there is >= ``CLEAR_MIN_SILHOUETTE`` (0.25, Kaufman & Rousseeuw's
-    "no substantial structure" bound), more than one k was swept and the recommended k is not
-    the largest one swept (the curves may go on improving beyond it); otherwise "uncertain".
-
-    Degenerate k (:mod:`.degenerate`: no fit found k clusters, or k > n / 2): no criterion
-    picks it and the recommendation ignores it (``None`` when every k is degenerate); the
-    recommended row's note says which ks and why. ``elbow`` takes the smallest k whose
-    best-fit inertia is zero, when there is one (the data has at most k distinct points).
+    Recommendation: k = 1, confidence "no structure", when the gap statistic's test of k = 1
+    finds none (``structure.py``; the gap table then has a k = 1 row); else the majority vote,
+    ties broken by RCSI, then seed stability, then the smaller k. "clear" needs a strict
+    majority, seed stability >= 0.8, silhouette >= 0.25, a k inside the sweep and, with the
+    resampling evidence, a prediction strength above the cutoff at that k; else "uncertain",
+    with the reasons in ``note``. Degenerate ks (``degenerate.py``) are never picked.
     """
-    if len(fits) == 0 or "k" not in fits:
-        by_k = pd.DataFrame({"k": []})
-        fits = pd.DataFrame({"k": [], "init": [], "seed": [], "inertia": []})
-    else:
-        fits = fits[pd.notna(fits["k"])].copy()
-        fits["k"] = fits["k"].astype(int)
-        for col in ("init", "seed"):
-            if col not in fits.columns:
-                fits[col] = 0
-        by_k = criteria_by_k(fits) if len(fits) else pd.DataFrame({"k": []})
+    fits, by_k = _prepared(fits)
     ks_swept = sorted(int(k) for k in by_k["k"])
     bad = degenerate.degenerate_ks(fits)  # {k: why}: no criterion picks these
-    ok = degenerate.usable
     per_k_stab = stability_by_k(stability)
-    stab_of = dict(
-        zip(per_k_stab["k"].astype(int), per_k_stab["stability_mean"].astype(float), strict=True)
-    )
+    swept_gap = None if gap is None else gap[gap["k"].isin(ks_swept)]
+    res = None
+    if resampling is not None and len(resampling):
+        res = resampling[~resampling["k"].isin(bad)]
+    rows = _criterion_rows(fits, by_k, swept_gap, per_k_stab, bad, res)
+    _abstain_at_edge(rows, ks_swept)
+    votes = {r["criterion"]: r["k"] for r in rows if r["criterion"] in VOTING}
+    said = gap_test(gap, [k for k in ks_swept if k not in bad])
+    rec, agree = _recommend(votes, [k for k in ks_swept if k not in bad],
+                            _tiebreaks(res, per_k_stab))
+    if said["structure"] is False:
+        rec, agree = 1, []
+    rows.append(_row("recommended", rec, ""))
+    for r in rows:
+        r.update(_values_at(r["k"], by_k, swept_gap, per_k_stab, res))
+        r["criteria_agreeing"] = sum(1 for k in votes.values() if k is not None and k == r["k"])
+        r["confidence"] = ""
+    evidence = {"structure": said, "resampling": res, "voters": len(votes)}
+    _explain(rows[-1], rec, agree, ks_swept, evidence, degenerate.clause(fits, bad))
+    return _frame(rows, fits)
+
+
+#: The criteria whose picks vote on the recommendation.
+VOTING = (*LABEL_FREE_CRITERIA, *RESAMPLING_CRITERIA)
+
+
+def _prepared(fits: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(fits with int k and init/seed columns, :func:`criteria_by_k`)."""
+    if len(fits) == 0 or "k" not in fits:
+        empty = pd.DataFrame({"k": [], "init": [], "seed": [], "inertia": []})
+        return empty, pd.DataFrame({"k": []})
+    fits = fits[pd.notna(fits["k"])].copy()
+    fits["k"] = fits["k"].astype(int)
+    for col in ("init", "seed"):
+        if col not in fits.columns:
+            fits[col] = 0
+    return fits, criteria_by_k(fits) if len(fits) else pd.DataFrame({"k": []})
+
+
+def _criterion_rows(fits, by_k, gap, per_k_stab, bad, res) -> list[dict]:
+    """Every criterion's row (degenerate ks left out of every pick)."""
+    ok = degenerate.usable
     rows = [
         _elbow_row(fits, by_k, bad),
         _extreme_row(ok(by_k, bad), "silhouette", True),
@@ -407,26 +440,23 @@ def choose_k(
         _gap_row(gap, bad),
         _stability_row(ok(per_k_stab, bad)),
     ]
-    said = None  # the resampling verdict, when it was computed
-    if resampling is not None and len(resampling):
-        # degenerate ks are never picked, by the resampling picks either
-        extra, said = _resampling_rows(resampling[~resampling["k"].isin(bad)])
-        rows += extra
+    if res is not None:
+        rows += _resampling_rows(res)
     labels_row = _labels_row(ok(by_k, bad))
-    if labels_row is not None:
-        rows.append(labels_row)
-    voting = (*LABEL_FREE_CRITERIA, *RESAMPLING_CRITERIA)
-    votes = {r["criterion"]: r["k"] for r in rows if r["criterion"] in voting}
-    rec, agree = _recommend(votes, [k for k in ks_swept if k not in bad], stab_of)
-    if said is not None and not said["structure"]:
-        rec, agree = 1, []
-    rows.append(_row("recommended", rec, ""))
-    for r in rows:
-        r.update(_values_at(r["k"], by_k, gap, per_k_stab, resampling))
-        r["criteria_agreeing"] = sum(1 for k in votes.values() if k is not None and k == r["k"])
-        r["confidence"] = ""
-    rec_row = rows[-1]
-    _explain(rec_row, rec, agree, ks_swept, len(votes), said, degenerate.clause(fits, bad))
+    return rows + ([labels_row] if labels_row is not None else [])
+
+
+def _tiebreaks(res, per_k_stab) -> dict:
+    """{name: {k: value}}, in the order ties are broken by (higher first)."""
+    out = {}
+    if res is not None:
+        out["rcsi"] = dict(zip(res["k"].astype(int), res["rcsi"].astype(float), strict=True))
+    out["stability"] = dict(zip(per_k_stab["k"].astype(int),
+                                per_k_stab["stability_mean"].astype(float), strict=True))
+    return out
+
+
+def _frame(rows: list[dict], fits: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=list(CHOICE_COLUMNS))
     out["k"] = out["k"].astype("Int64")
     out["fit_seed"] = out["fit_seed"].astype("Int64")
@@ -437,18 +467,42 @@ def choose_k(
     return out
 
 
-def _explain(rec_row, rec, agree, ks_swept, voters: int, said, degenerate_clause) -> None:
-    """The recommended row's confidence and note: "no structure" with the resampling's reason
-    when it found none, else clear or uncertain with the reasons; and the degenerate ks."""
-    if rec == 1 and said is not None:
+def _explain(rec_row, rec, agree, ks_swept, evidence: dict, degenerate_clause) -> None:
+    """The recommended row's confidence and note: "no structure" with the test's numbers,
+    else clear or uncertain with the reasons; and the degenerate ks."""
+    said, res = evidence["structure"], evidence["resampling"]
+    if rec == 1 and said["structure"] is False:
         rec_row["confidence"] = NO_STRUCTURE
-        rec_row["note"] = f"the data show no cluster structure: {said['reason']}"
+        extra = f"; the resampling evidence: {picks_headline(res)}" if res is not None else ""
+        rec_row["note"] = f"the data show no cluster structure: {reason(said)}{extra}"
         return
-    clear, reasons = _confidence(rec, agree, ks_swept, rec_row, voters)
+    clear, reasons = _confidence(rec, agree, ks_swept, rec_row, evidence["voters"])
+    if said["structure"]:
+        reasons.insert(1, f"cluster structure: {reason(said)}")
+    if res is not None and rec is not None:
+        ok, clause = _reproducibility(res, rec)
+        clear, reasons = clear and ok, [*reasons, clause]
     rec_row["confidence"] = "clear" if clear else "uncertain"
     if degenerate_clause:
         reasons = [degenerate_clause] if rec is None else [*reasons, degenerate_clause]
     rec_row["note"] = "; ".join(reasons)
+
+
+def _reproducibility(res: pd.DataFrame, k: int) -> tuple[bool, str]:
+    """(whether k reproduces under half-splits, the clause saying so, with the SE)."""
+    from .resampling.picks import prediction_strength_pick, ps_se
+
+    row = res[res["k"] == k]
+    if row.empty or not np.isfinite(row["ps_mean"].iloc[0]):
+        return True, "prediction strength not computed at this k"
+    r = row.iloc[0]
+    value = f"{r['ps_mean']:.2f} ± {ps_se(r):.2f}"
+    if r["ps_mean"] > PS_CUTOFF:
+        return True, f"reproduces under half-splits (prediction strength {value} > {PS_CUTOFF})"
+    if prediction_strength_pick(res) is None:
+        return False, (f"no k reproduces under half-splits (prediction strength <= "
+                       f"{PS_CUTOFF} at every k; {value} here)")
+    return False, f"prediction strength {value} <= {PS_CUTOFF} at this k"
 
 
 def edge_advice(k: int, swept: list[int]) -> str:

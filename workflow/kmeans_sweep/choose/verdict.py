@@ -60,7 +60,7 @@ def headline(choice: pd.DataFrame, dataset: str, swept: list[int], width: int = 
     else:
         first = f"{dataset}: no clear k. Candidates: k = {_candidate_list(choice)}"
     lines = [first]
-    edge = edge_advice(k, swept)
+    edge = edge_advice(k, swept) or abstained_advice(choice, swept)
     if edge:
         lines.append(edge)
     lines += [part for c in said for part in textwrap.wrap(c, width)]
@@ -80,6 +80,43 @@ def _candidate_list(choice: pd.DataFrame) -> str:
         tail = f" ({votes[k]} of {n} {'each' if group > 1 else 'criteria'})" if last else ""
         parts.append(f"{k}{tail}")
     return ", ".join(parts)
+
+
+ABSTAINS = "abstains: its pick is the sweep's largest k"
+
+
+def abstained_advice(choice: pd.DataFrame, swept: list[int]) -> str:
+    """When picks at the sweep's largest k abstained: which, and the advice to widen it."""
+    who = [str(c) for c, note in zip(choice["criterion"], choice["note"], strict=True)
+           if str(note).startswith(ABSTAINS)]
+    if not who or not swept:
+        return ""
+    return (f"{', '.join(who)} {'picks' if len(who) == 1 else 'pick'} k = {max(swept)}, the "
+            f"largest k swept, and {'abstains' if len(who) == 1 else 'abstain'}: widen the "
+            f"sweep (sweep.k) beyond {max(swept)} to let {'it' if len(who) == 1 else 'them'} "
+            "vote")
+
+
+def one_line(choice: pd.DataFrame) -> str:
+    """Why the recommended k, in one short sentence (the end of the run, the report's first
+    page): the structure test's result for "no structure"; else the vote (naming up to three
+    criteria), led by "no k reproduces" when the structure is real but not reproducible, and
+    weak structure when the silhouette says so."""
+    rec = row(choice, "recommended")
+    if rec is None or pd.isna(rec["k"]):
+        return "no k could be recommended (see the notes)"
+    if rec["confidence"] == NO_STRUCTURE:
+        return ("no cluster structure: no k's gap statistic clearly exceeds Gap(1), the data "
+                "look like uniform references")
+    parts = str(rec["note"]).split("; ")
+    vote = parts[0] if parts[0].count(",") < 3 else parts[0].split(" (")[0]
+    out = [vote]
+    if any(p.startswith("no k reproduces") for p in parts):
+        out.insert(0, "clustered beyond the null, but no k reproduces under half-splits")
+    out += [p.split(" (")[0] for p in parts if p.startswith(("prediction strength", "reproduces"))]
+    out += [f"weak structure (silhouette {p.split()[1]})" for p in parts
+            if p.startswith("silhouette")]
+    return "; ".join(out)
 
 
 def short(choice: pd.DataFrame) -> str:

@@ -1,7 +1,7 @@
 """The gap statistic (Tibshirani, Walther & Hastie 2001) as independent work items.
 
 Gap(k) needs log W_k of the data and of ``n_refs`` uniform reference datasets: one KMeans fit
-per (k, b), b = ``REAL`` for the data itself and 0..n_refs-1 for the references. Those fits are
+per (k, b), b = ``DATA`` for the data itself and 0..n_refs-1 for the references. Those fits are
 planned into the fit jobs beside the sweep's own fits (plan.py), so they fill the same cores
 instead of waiting for a job of their own; aggregate_fits assembles the table
 (:func:`gap_table`). :func:`gap_statistic` does it all in one call, with identical results.
@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..definitions import DATA
+
 GAP_COLUMNS = ["k", "log_w", "ref_log_w_mean", "gap", "sk"]
-REAL = -1  # the item b of the data itself (references are b = 0..n_refs-1)
 SAMPLE_SALT = 0x5A  # the subsample's seed: SeedSequence([random_state, SAMPLE_SALT])
 
 
@@ -24,7 +25,7 @@ def gap_items(ks: Iterable[int], n_refs: int, n_points: int) -> list[tuple[int, 
     """Every (k, b) fit of the gap statistic, sorted; ks outside 1..n_points have none (their
     rows are NaN). ``n_points``: the points the gap works on (see :func:`gap_points`)."""
     valid = sorted({int(k) for k in ks if 1 <= int(k) <= n_points})
-    return [(k, b) for k in valid for b in (REAL, *range(n_refs))]
+    return [(k, b) for k in valid for b in (DATA, *range(n_refs))]
 
 
 def in_draw_order(items) -> list[tuple[int, int]]:
@@ -48,14 +49,14 @@ class GapData:
     _ref: tuple[int, np.ndarray] | None = field(default=None, repr=False)
 
     def points(self, b: int) -> np.ndarray:
-        """The data (b = REAL) or reference set b: n points uniform over the box of the
+        """The data (b = DATA) or reference set b: n points uniform over the box of the
         principal-component scores, drawn from SeedSequence([random_state, b]).
 
         This is the paper's method (b) in the coordinates of the data's principal subspace:
         the paper maps the draws back with V^T (n x p), an isometry onto that subspace, so
         every distance, every KMeans step and W_k are the same as on these n x r points,
         which cost r/p of the work (tested)."""
-        if b == REAL:
+        if b == DATA:
             return self.X
         if self._ref is None or self._ref[0] != b:
             rng = np.random.default_rng(np.random.SeedSequence([self.random_state, b]))
@@ -122,7 +123,7 @@ def gap_table(values: dict[tuple[int, int], float], ks: Iterable[int], n_refs: i
     the B = ``n_refs`` reference log W."""
     rows = []
     for k in sorted({int(k) for k in ks}):
-        real = values.get((k, REAL), float("nan"))
+        real = values.get((k, DATA), float("nan"))
         ref = np.array([values.get((k, b), float("nan")) for b in range(n_refs)], dtype=float)
         ok = n_refs > 0 and bool(np.all(np.isfinite(ref)))
         mean = float(np.mean(ref)) if ok else float("nan")

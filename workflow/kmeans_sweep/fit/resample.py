@@ -2,11 +2,10 @@
 one fit per work item. numpy at import time; scikit-learn only inside the fitting functions.
 
 Work items and what each returns (small and picklable; the aggregation is in
-``choose/consensus.py``, ``choose/clusters.py`` and ``choose/prediction.py``, and
-``choose/resampling_reference.py`` runs everything in one process, the result the distributed
-workflow must equal):
+``choose/resampling/``, whose ``reference.py`` runs everything in one process, the result the
+distributed workflow must equal; the defaults are the config schema's):
 
-- **resample item** ``(source, h, k)``, ``source`` = :data:`DATA` (-1) for the data or
+- **resample item** ``(source, h, k)``, ``source`` = ``definitions.DATA`` (-1) for the data or
   ``b = 0..B-1`` for null reference b (:func:`null_reference`): :func:`resample_labels`
   returns the labels (int8/int16/int32, the smallest that holds k) of the rows
   ``subsample(n, fraction, seed, h)``, in that order. The rows are the same for every k and
@@ -28,20 +27,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-DATA = -1  # the source of the data itself; null references are b = 0..B-1
-#: The defaults (issue 19, point 8), from ``bench.py --resampling-power``: digits (1797 x 64,
-#: k 2-20) costs 17-21 s of CPU in resample fits ((1 + 4) x 16 subsamples x 19 k at 11-14 ms)
-#: and 2-4 s in split fits (10 x 19 x 2 halves). H = 16 and H = 20 gave the same picks on 100
-#: calibration sets; B = 3 leaves the t test of ``choose/resampling.py`` 2 degrees of
-#: freedom and missed 3 of 10 two-blob sets that B = 4 and 5 found.
-DEFAULTS = {
-    "resamples": 16,
-    "fraction": 0.8,
-    "null_references": 4,
-    "pairs": 500_000,
-    "pac_window": (0.1, 0.9),
-    "prediction_strength_splits": 10,
-}
 SUBSAMPLE_TAG = 0x5253  # "RS": rows of subsample h
 SPLIT_TAG = 0x5053  # "PS": half-split m
 NULL_TAG = 0x4E55  # "NU": null reference b

@@ -138,12 +138,13 @@ def resample_costs(n: int, d: int, items, settings: dict) -> np.ndarray:
     half the rows and a nearest-centre pass each way."""
     from collections import Counter
 
-    from .resample_items import REAL, drawn_rows
+    from ..definitions import DATA
+    from .resample_items import drawn_rows
 
     init, algorithm = settings["init"], settings["algorithm"]
     n_init, max_iter, batch = settings["n_init"], settings["max_iter"], settings["batch_size"]
     sub, half = drawn_rows(n, settings["fraction"]), max(n // 2, 1)
-    per_null = Counter(rest[0] for kind, *rest in items if kind == "cc" and rest[0] != REAL)
+    per_null = Counter(rest[0] for kind, *rest in items if kind == "cc" and rest[0] != DATA)
     draw = 2.0 * n * d * min(n, d)
     out = np.empty(len(items))
     for i, (kind, *rest) in enumerate(items):
@@ -154,7 +155,7 @@ def resample_costs(n: int, d: int, items, settings: dict) -> np.ndarray:
             continue
         units = algorithm_units(sub, d, k, init, algorithm, n_init, max_iter, batch)
         b = rest[0]
-        out[i] = units if b == REAL else NULL_ITERATION_FACTOR * units + draw / per_null[b]
+        out[i] = units if b == DATA else NULL_ITERATION_FACTOR * units + draw / per_null[b]
     return out
 
 

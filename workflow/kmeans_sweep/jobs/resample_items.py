@@ -2,7 +2,7 @@
 
 Two kinds, each one small picklable result (see :mod:`fit.resample` for the fits):
 
-- ``("cc", b, h, k)``: subsample ``h`` of the data (``b = REAL``) or of null reference ``b``,
+- ``("cc", b, h, k)``: subsample ``h`` of the data (``b = DATA``) or of null reference ``b``,
   fitted at k; its result is the labels of the drawn rows (consensus, PAC, clusterboot).
 - ``("ps", m, k)``: half-split ``m`` of the data, both halves fitted at k and each classified
   by the other's centres; its result is the run's prediction strength.
@@ -12,7 +12,7 @@ Items are plain tuples so they travel as Snakemake params (JSON) and plan determ
 
 from __future__ import annotations
 
-REAL = -1  # the b of the data itself (null references are b = 0..B-1)
+from ..definitions import DATA
 
 
 def enabled(resampling: dict) -> bool:
@@ -36,7 +36,7 @@ def resample_items(ks, n: int, resampling: dict) -> list[tuple]:
     if not enabled(resampling):
         return []
     ks = valid_ks(ks, n, resampling["fraction"])
-    sources = (REAL, *range(resampling["null_references"]))
+    sources = (DATA, *range(resampling["null_references"]))
     cc = [("cc", b, h, k) for b in sources for h in range(resampling["resamples"]) for k in ks]
     splits = range(resampling["prediction_strength_splits"])
     return cc + [("ps", m, k) for m in splits for k in ks]

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .resample_items import REAL, in_draw_order
+from ..definitions import DATA
+from .resample_items import in_draw_order
 
 
 @dataclass
@@ -34,7 +35,7 @@ class _Sources:
     def get(self, b: int) -> np.ndarray:
         from ..fit import resample
 
-        if b == REAL:
+        if b == DATA:
             return self.X
         if self._ref is None or self._ref[0] != b:
             if self.model is None:

@@ -19,7 +19,16 @@ from ..choose.choose_k import LABEL_FREE_CRITERIA, criteria_by_k
 from ..choose.degenerate import degenerate_ks
 from ..choose.stability import informative_inits, stability_by_k
 from ..choose.verdict import headline, picks
-from ..definitions import ALL_BAND, BEST_FIT, DEGENERATE, MEAN_ALL, MOST_STABLE, PICK, RULES
+from ..definitions import (
+    ALL_BAND,
+    BEST_FIT,
+    DEGENERATE,
+    GAP_ONE,
+    MEAN_ALL,
+    MOST_STABLE,
+    PICK,
+    RULES,
+)
 from ..tables.methods import linestyle
 from .style import (
     BEST_COLOR,
@@ -76,10 +85,14 @@ def _gap_panel(ax, gap, pick, rec) -> None:
     title = _title("Gap statistic", "gap", pick)
     if gap is None or len(gap) == 0 or gap["gap"].isna().all():
         return _empty(ax, title, "gap statistic not computed")
-    g = gap.sort_values("k")
+    g = gap[gap["k"] >= 2].sort_values("k")
     ks, gv = g["k"].to_numpy(int), g["gap"].to_numpy(float)
     ax.errorbar(ks, gv, yerr=g["sk"].to_numpy(float), color=BEST_COLOR, marker=".", ms=6,
                 capsize=3, lw=1.2)
+    one = gap[gap["k"] == 1]
+    if len(one) and np.isfinite(one["gap"].iloc[0]):  # the structure test's bar (structure.py)
+        ax.axhline(float(one["gap"].iloc[0] + one["sk"].iloc[0]), color="0.35", ls=":", lw=1.2,
+                   label=GAP_ONE)
     mark_recommended(ax, rec)
     mark_pick(ax, ks, gv, pick, label=None)
     ax.set_title(title)
@@ -118,6 +131,7 @@ def _legend_handles(rec, confidence, inits, colors, bad=()) -> list:
         Line2D([], [], color=BEST_COLOR, lw=1.2, marker=".",
                label=f"{BEST_FIT};\nseed stability: {MOST_STABLE}. Each pick is made on it"),
         Line2D([], [], color=PICK_COLOR, ls="--", marker="o", mfc="none", label=PICK),
+        Line2D([], [], color="0.35", ls=":", lw=1.2, label=GAP_ONE),
     ]
     handles += [Line2D([], [], ls=linestyle(i), color=colors[i], lw=1.2, label=f"stability of {i}")
                 for i in inits]
@@ -144,7 +158,7 @@ def draw_criteria(fits, gap, stability, choice, *, dataset: str):
             _metric_panel(ax, by_k, col, label, crit, marks.get(crit), rec)
         _gap_panel(axes.flat[4], gap, marks.get("gap"), rec)
         _stability_panel(axes.flat[5], stability, marks.get("stability"), rec, colors)
-        all_ks = set(swept) | ({int(k) for k in gap["k"]} if gap is not None else set())
+        all_ks = set(swept) | ({int(k) for k in gap["k"] if k >= 2} if gap is not None else set())
         bad = degenerate_ks(fits) if len(fits) else {}
         for ax in axes.flat:
             shade_degenerate(ax, bad, label=None)

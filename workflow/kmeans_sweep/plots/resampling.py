@@ -33,6 +33,7 @@ from ..definitions import (
     PAC_WINDOW,
     PICK,
     PS_CUTOFF,
+    PS_CUTOFF_LINE,
     PS_SPREAD,
     RCSI_LINE,
     RULES,
@@ -66,7 +67,6 @@ NO_STRUCTURE = 1  # a pick of k = 1: the data show no cluster structure
 NULL_COLOR = "#8da0b3"
 WINDOW_COLOR = "0.93"
 RCSI_COLOR = "#6a3d9a"
-PS_THRESHOLD = 0.8
 CONSENSUS_CMAP = LinearSegmentedColormap.from_list("consensus", ["white", "#08306b"])
 BAND_COLORS = {"highly stable": "#a8d5a0", "stable": "#d6edd0", "doubtful": "#fde4c4",
                "not to be trusted": "#f6c9c9"}
@@ -84,7 +84,7 @@ def _empty(ax, title: str, text: str) -> None:
 
 
 def _title(label: str, crit: str, pick: int | None, none: str) -> str:
-    said = "no pick" if pick is None else none if pick == NO_STRUCTURE else f"k = {pick}"
+    said = none if pick is None else f"k = {pick}"
     return "\n".join([f"{label}: {said}", *textwrap.wrap(RULES[crit], _WRAP)])
 
 
@@ -93,20 +93,16 @@ def _title(label: str, crit: str, pick: int | None, none: str) -> str:
 # --------------------------------------------------------------------------- #
 def answer(marks: dict, dataset: str) -> str:
     """The figure's first line: both resampling picks and the recommended k, or that the data
-    show no cluster structure."""
-    words = {"consensus": ("consensus", "no k beats the null"),
-             "prediction_strength": ("prediction strength", f"no k above {PS_THRESHOLD}")}
-    parts = {}
-    for crit, (name, none) in words.items():
-        k = marks.get(crit)
-        parts[crit] = (f"{name}: {none}" if k == NO_STRUCTURE else
-                       f"{name}: no pick" if k is None else f"{name} k = {k}")
+    show no cluster structure (choose_k's verdict, from the gap statistic's test of k = 1)."""
+    words = {"consensus": ("consensus", "no pick"),
+             "prediction_strength": ("prediction strength", f"no k above {PS_CUTOFF}")}
+    parts = [f"{name}: {none}" if marks.get(crit) is None else f"{name} k = {marks[crit]}"
+             for crit, (name, none) in words.items()]
     rec = marks.get("recommended")
-    if rec == NO_STRUCTURE:  # why: no k both beats the null and is predictable (choose_k's note)
-        return (f"{dataset}: no cluster structure (recommended k = 1): "
-                f"{', '.join(parts.values())}")
+    if rec == NO_STRUCTURE:
+        return f"{dataset}: no cluster structure (recommended k = 1); {', '.join(parts)}"
     tail = "" if rec is None else f"; recommended k = {rec}"
-    return f"{dataset}: {', '.join(parts.values())}{tail}"
+    return f"{dataset}: {', '.join(parts)}{tail}"
 
 
 def settings_line(table: pd.DataFrame) -> str:
@@ -211,7 +207,7 @@ def _beats_null(t: pd.DataFrame) -> np.ndarray:
 
 
 def _pac_panel(ax, t: pd.DataFrame, pick, rec) -> list:
-    title = _title("Consensus", "consensus", pick, "no k beats the null")
+    title = _title("Consensus", "consensus", pick, "no pick (no k beats the null, or at the edge)")
     if not _has(t, "pac"):
         _empty(ax, title, "PAC not computed")
         return []
@@ -240,7 +236,7 @@ def _pac_panel(ax, t: pd.DataFrame, pick, rec) -> list:
 
 def _ps_panel(ax, t: pd.DataFrame, pick, rec) -> list:
     title = _title("Prediction strength", "prediction_strength", pick,
-                   f"no k above {PS_THRESHOLD}")
+                   f"no k above {PS_CUTOFF}")
     if not _has(t, "ps_mean"):
         _empty(ax, title, "prediction strength not computed")
         return []
@@ -248,21 +244,21 @@ def _ps_panel(ax, t: pd.DataFrame, pick, rec) -> list:
     ps, sd = t["ps_mean"].to_numpy(float), t["ps_sd"].fillna(0).to_numpy(float)
     ax.fill_between(ks, ps - sd, np.minimum(ps + sd, 1.0), color=BEST_COLOR, alpha=0.12, lw=0)
     ax.plot(ks, ps, color=BEST_COLOR, lw=1.2, marker="o", ms=4, zorder=4)
-    ax.axhline(PS_THRESHOLD, color="0.25", ls=":", lw=1.2, zorder=2)
+    ax.axhline(PS_CUTOFF, color="0.25", ls=":", lw=1.2, zorder=2)
     _marks(ax, ks, ps, pick, rec)
     ax.set_ylim(min(0.0, float(np.nanmin(ps - sd))), 1.05)
     ax.set_title(title)
     ax.set_ylabel("prediction strength")
     return [Line2D([], [], color=BEST_COLOR, marker="o", ms=4, lw=1.2,
                    label=f"prediction strength, {PS_SPREAD}"),
-            Line2D([], [], color="0.25", ls=":", lw=1.2, label=PS_CUTOFF)]
+            Line2D([], [], color="0.25", ls=":", lw=1.2, label=PS_CUTOFF_LINE)]
 
 
 def draw_resampling(table, cdf, picks: dict, *, dataset: str, window=(0.1, 0.9), width=8,
                     height=5, **_):
     """The consensus CDF per k (PAC window shaded, the consensus pick heavier), PAC vs k
     against the null references' band with the RCSI, and prediction strength vs k with the
-    0.8 line; the picks (``picks``: the choose_k table's) marked, the recommended k as a gold
+    cutoff line; the picks (``picks``: the choose_k table's) marked, the recommended k as a gold
     band. Returns (figure, {consensus, prediction_strength, recommended: k or None})."""
     marks = {c: _k(picks.get(c)) for c in PICKS}
     t = table.sort_values("k").reset_index(drop=True)

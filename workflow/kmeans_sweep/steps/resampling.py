@@ -34,15 +34,15 @@ def resampling(input, output, params, wildcards):
     table["beats_null"] = picks.beats_null(table)
     io.write_parquet(table, output.table)
     io.write_csv(render.for_people(table), output.csv)
-    said = picks.verdict(table)
-    intro = [f"{picks.headline(said)}.", published.setup_sentence(table, settings)]
+    said = picks.headline(table)
+    intro = [f"{said[0].upper()}{said[1:]}.", published.setup_sentence(table, settings)]
     render.write_resampling_page(table, dataset, intro, output.html)
     io.write_parquet(published.cdf_table(tables["cdf"]), output.cdf)
     io.write_parquet(published.cluster_table(tables["clusters"]), output.clusters)
     io.write_parquet(tables["items"], output.item_consensus)
     with io.atomic_path(output.matrices) as tmp, open(tmp, "wb") as fh:
         np.savez(fh, **tables["matrices"])
-    log.info("%s: %s", dataset, picks.headline(said))
+    log.info("%s: %s", dataset, said)
     return table
 
 

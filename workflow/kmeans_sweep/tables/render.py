@@ -13,6 +13,8 @@ import math
 import numpy as np
 import pandas as pd
 
+from ..definitions import PS_CUTOFF
+
 #: What each fit metric is, with its unit or range; the guide of summary.csv and choose_k.csv.
 METRICS: dict[str, str] = {
     "fit_seconds": "wall time of one KMeans fit, in seconds",
@@ -85,7 +87,8 @@ CHOICE_GUIDE: dict[str, str] = {
     "crisper)",
     "rcsi": "resampling: RCSI at this k (how much more stable than the null references)",
     "p_beta": "resampling: beta-fit p of this k's PAC against the null references",
-    "prediction_strength": "resampling: mean prediction strength at this k (> 0.8: clusters "
+    "prediction_strength": f"resampling: mean prediction strength at this k (> {PS_CUTOFF}: "
+    "clusters "
     "predict each other)",
     "note": "details: how many single curves agree, the mean over fits, the reasons",
 }
@@ -258,7 +261,7 @@ RESAMPLING_GUIDE: dict[str, str] = {
     "(can fall below 1/(B + 1)); the test the rule uses",
     "beats_null": "True: this k is more stable than the null (the consensus rule: p_rcsi below "
     "0.05 / the ks tested, and every reference's PAC above the data's)",
-    "ps_mean": "prediction strength (fpc): mean over half-splits; > 0.8: the clusters "
+    "ps_mean": f"prediction strength (fpc): mean over half-splits; > {PS_CUTOFF}: the clusters "
     "predict each other",
     "ps_sd": "its standard deviation over the half-splits",
     "ps_splits": "M, random half-splits (each half the test set in turn)",

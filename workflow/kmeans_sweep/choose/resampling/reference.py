@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...definitions import schema_defaults
 from ...fit import resample as rs
 from ...jobs.resample_items import valid_ks
 from . import tables as rt
@@ -19,22 +20,30 @@ from .consensus import co_drawn, n_pairs, pair_sample
 BEST_TAG = 0x4246  # "BF": random_state of the full-data fit when no best labelling is given
 
 
-def resampling_statistics(
-    X, ks, *, resamples=rs.DEFAULTS["resamples"], fraction=rs.DEFAULTS["fraction"],
-    null_references=rs.DEFAULTS["null_references"], pairs=rs.DEFAULTS["pairs"],
-    pac_window=rs.DEFAULTS["pac_window"], splits=rs.DEFAULTS["prediction_strength_splits"],
-    seed=0, init="k-means++", algorithm="lloyd",
-    n_init=1, max_iter=300, best_labels=None, item_rows=1000, item_partners=100,
-) -> dict[str, object]:
+def settings_with(overrides: dict | None = None) -> dict:
+    """The workflow's resampling settings (``config.resampling_settings``): the schema's
+    defaults, the sweep's default fit (k-means++, lloyd, one start, 300 iterations), and
+    ``overrides``."""
+    fit = {"init": "k-means++", "algorithm": "lloyd", "n_init": 1, "max_iter": 300}
+    return {**schema_defaults("resampling"), **fit, **(overrides or {})}
+
+
+def resampling_statistics(X, ks, settings: dict | None = None, *, best_labels=None,
+                          item_rows=1000, item_partners=100) -> dict[str, object]:
     """Every resampling table of X over ``ks`` (ks below 2 or too large for a subsample or a
-    half are left out). ``best_labels`` {k: n labels} is the labelling the per-cluster and
-    per-row tables describe; missing ks get a full-data fit seeded from (seed, k)."""
+    half are left out), with the workflow's ``settings`` (missing keys: :func:`settings_with`).
+    ``best_labels`` {k: n labels} is the labelling the per-cluster and per-row tables describe;
+    missing ks get a full-data fit seeded from (seed, k)."""
     import sklearn.cluster  # noqa: F401  (before threadpool_limits: it limits loaded libraries)
     from threadpoolctl import threadpool_limits
 
+    s = settings_with(settings)
+    resamples, fraction, seed = s["resamples"], s["fraction"], s["seed"]
+    null_references, pairs, pac_window = s["null_references"], s["pairs"], tuple(s["pac_window"])
+    splits = s["prediction_strength_splits"]
+    fit = {key: s[key] for key in ("init", "algorithm", "n_init", "max_iter")}
     n = X.shape[0]
     ks = valid_ks(ks, n, fraction)
-    fit = {"init": init, "algorithm": algorithm, "n_init": n_init, "max_iter": max_iter}
     i, j = pair_sample(n, pairs, seed)
     every = n_pairs(n) <= pairs
     rows = [rs.subsample(n, fraction, seed, h).astype(np.int32) for h in range(resamples)]

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...definitions import DATA
 from ...fit.resample import subsample
-from ...jobs.resample_items import REAL, valid_ks
+from ...jobs.resample_items import valid_ks
 from ...jobs.resample_runner import read_results
 from . import tables as rt
 from .consensus import PairConsensus, co_drawn, n_pairs, pair_sample
@@ -33,7 +34,7 @@ class Draws:
         ]
 
     def __call__(self, b: int, k: int):
-        """(rows, labels) of every subsample of source b (REAL: the data) at k, in h order."""
+        """(rows, labels) of every subsample of source b (DATA: the data) at k, in h order."""
         for h, rows in enumerate(self.rows):
             path, name = self.where[("cc", b, h, k)]
             yield rows, self._file(path)[name]
@@ -56,7 +57,7 @@ def resampling_tables(result_paths, best: dict, n: int, ks, settings: dict) -> d
     every = n_pairs(n) <= settings["pairs"]
     drawn = co_drawn(i, j, n, draws.rows)
     data = {
-        k: rt.data_k(k, i, j, n, draws(REAL, k), window=window, every_pair=every, drawn=drawn,
+        k: rt.data_k(k, i, j, n, draws(DATA, k), window=window, every_pair=every, drawn=drawn,
                      best=best[k], max_pairs=settings["pairs"], seed=seed)
         for k in ks
     }
@@ -96,7 +97,7 @@ def consensus_sample(draws: Draws, best: dict, ks, seed: int) -> dict[str, np.nd
     out = {"rows": rows, "n": np.array(draws.n)}
     for k in ks:
         acc = PairConsensus(rows[a], rows[b], draws.n)
-        for sub, labels in draws(REAL, k):
+        for sub, labels in draws(DATA, k):
             acc.add(sub, labels)
         M = np.eye(s, dtype=np.float32)
         M[a, b] = M[b, a] = acc.values()
