@@ -386,7 +386,7 @@ def test_links_and_paths_exist():
                 problems.append(f"{page.name}: link to {target} which does not exist")
             elif anchor and linked.suffix == ".md" and anchor not in anchors(linked.read_text()):
                 problems.append(f"{page.name}: link to {target}#{anchor}: no such heading")
-        for path in re.findall(r"`((?:workflow|tests|profiles|docs|\.ci)/[^`\s*<]+)`", text):
+        for path in re.findall(r"`((?:workflow|tests|profiles|docs|bench|\.ci)/[^`\s*<]+)`", text):
             if not (REPO / path).exists():
                 problems.append(f"{page.name}: `{path}` does not exist")
     assert not problems, "\n".join(problems)

@@ -1,7 +1,9 @@
-"""The benchmark script runs end to end (on a tiny grid; timings are not asserted)."""
+"""The benchmark (``python -m bench``) runs end to end (on a tiny grid; timings are not
+asserted), and its sections are numbered once each."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -23,7 +25,8 @@ def test_benchmark_runs_on_a_tiny_grid(tmp_path):
     out = subprocess.run(
         [
             sys.executable,
-            str(REPO / "workflow" / "bench.py"),
+            "-m",
+            "bench",
             "--config",
             str(path),
             "--repeats",
@@ -33,6 +36,7 @@ def test_benchmark_runs_on_a_tiny_grid(tmp_path):
             "--cores",
             "2",
         ],
+        cwd=REPO,
         capture_output=True,
         text=True,
         timeout=600,
@@ -50,8 +54,8 @@ def test_benchmark_runs_on_a_tiny_grid(tmp_path):
 def test_algorithm_lines_summarise_the_comparison_table():
     import pandas as pd
 
-    sys.path.insert(0, str(REPO / "workflow"))
-    from bench import algorithm_lines
+    sys.path.insert(0, str(REPO))
+    from bench.algorithms import algorithm_lines
 
     table = pd.DataFrame(
         {
@@ -72,14 +76,29 @@ def test_algorithm_lines_summarise_the_comparison_table():
 def test_power_datasets_are_fresh_fixed_and_separated():
     import numpy as np
 
-    sys.path.insert(0, str(REPO / "workflow"))
-    import bench
+    sys.path.insert(0, str(REPO))
+    from bench import resampling_power as power
 
-    for kind in bench.POWER_SETS:
-        X = bench.power_dataset(kind, 0)
+    for kind in power.POWER_SETS:
+        X = power.power_dataset(kind, 0)
         assert X.shape == (300, 5)
-        assert np.array_equal(X, bench.power_dataset(kind, 0))
-        assert not np.array_equal(X, bench.power_dataset(kind, 1))
-    X = bench.power_dataset("blobs, 2 centres", 3)
+        assert np.array_equal(X, power.power_dataset(kind, 0))
+        assert not np.array_equal(X, power.power_dataset(kind, 1))
+    X = power.power_dataset("blobs, 2 centres", 3)
     gap = np.linalg.norm(X[:150].mean(axis=0) - X[150:].mean(axis=0))
     assert gap >= 6 * 0.9  # centres >= 3 x (1 + 1) apart, up to the sample means' noise
+
+
+def test_every_section_has_one_number_and_the_overview_agrees():
+    """Each section module prints one header ``== N.``; the numbers run 1, 2, ... without a
+    gap or a repeat, and the package docstring lists each under its module's name."""
+    headers = {}
+    for module in sorted((REPO / "bench").glob("*.py")):
+        numbers = re.findall(r'"== (\d+)\.', module.read_text())
+        if numbers:
+            assert len(set(numbers)) == 1, (module.name, numbers)
+            headers[int(numbers[0])] = module.name
+    assert sorted(headers) == list(range(1, len(headers) + 1)), headers
+    overview = (REPO / "bench" / "__init__.py").read_text()
+    listed = {int(n): m for n, m in re.findall(r"^(\d+)\. [^(]*\((\w+\.py)", overview, re.M)}
+    assert listed == headers

@@ -1,0 +1,139 @@
+"""What the sections share: the config to time, a fresh folder per run, snakemake timed, and
+readers of what a run leaves behind (the fit jobs' logs, Snakemake's benchmark files)."""
+
+from __future__ import annotations
+
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
+
+#: the config the sections start from (``--config``; by default the repository's)
+CONFIG = REPO / "config.yaml"
+
+
+def use_config(path: Path) -> None:
+    """Time ``path`` instead of the repository's config.yaml."""
+    global CONFIG
+    CONFIG = path.resolve()
+
+
+def config_path() -> Path:
+    return CONFIG
+
+
+def default_config() -> dict:
+    return yaml.safe_load(CONFIG.read_text())
+
+
+def without_resampling(config: dict) -> dict:
+    """The config with the resampling evidence off (the loop does not resample)."""
+    return {**config, "resampling": {**config.get("resampling", {}), "resamples": 0}}
+
+
+def write_config(path: Path, config: dict) -> None:
+    """``config`` as the run folder's config.yaml, its fit cache inside the folder."""
+    config = {**config, "cache_dir": "results/.cache"}
+    (path / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+
+
+def workdir(config: dict) -> Path:
+    """A fresh temporary folder holding ``config``."""
+    path = Path(tempfile.mkdtemp(prefix="kmeans-sweep-bench-"))
+    write_config(path, config)
+    return path
+
+
+def timed(cmd, cwd=None, env=None) -> tuple[float, subprocess.CompletedProcess]:
+    """Wall seconds of ``cmd`` and its result; exits with its output if it fails."""
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(f"failed: {' '.join(map(str, cmd))}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    return elapsed, proc
+
+
+def snakemake(path: Path, *args) -> tuple[float, subprocess.CompletedProcess]:
+    """The workflow run in ``path`` with ``args``, timed."""
+    return timed([SNAKEMAKE, "-s", str(REPO / "Snakefile"), "-d", str(path), *args], cwd=path)
+
+
+# --- the fit jobs' logs -----------------------------------------------------------------------
+
+
+def fit_counts(path: Path) -> tuple[int, int, float, float]:
+    """Fits computed, fits from the cache, fitting and scoring seconds: the fit jobs' logs."""
+    computed = cached = 0
+    fit_s = score_s = 0.0
+    pat = re.compile(
+        r"(\d+) computed, (\d+) from the cache, in [\d.]+ s "
+        r"\(fitting ([\d.]+) s, scoring ([\d.]+) s"
+    )
+    for log in path.glob("logs/*/fit_chunk*.log"):
+        for m in pat.finditer(log.read_text()):
+            computed += int(m.group(1))
+            cached += int(m.group(2))
+            fit_s += float(m.group(3))
+            score_s += float(m.group(4))
+    return computed, cached, fit_s, score_s
+
+
+def estimate_errors(path: Path) -> list[tuple[float, float]]:
+    """(estimated, actual) seconds of work of every fit job, from their logs."""
+    pat = re.compile(r"estimated ([\d.]+) s, took ([\d.]+) s of fitting and scoring")
+    pairs = []
+    for log in sorted(path.glob("logs/*/fit_chunk*.log")):
+        pairs += [(float(a), float(b)) for a, b in pat.findall(log.read_text())]
+    return pairs
+
+
+def print_estimate_errors(path: Path, note: str) -> None:
+    """The cost model's estimate beside each fit job's actual work (fits, scores, gap fits)."""
+    pairs = estimate_errors(path)
+    errors = [abs(est - act) / act for est, act in pairs if act > 0] or [float("nan")]
+    print(
+        "   cost model, estimated / actual seconds of work per job: "
+        + ", ".join(f"{est:.2f}/{act:.2f}" for est, act in pairs)
+    )
+    print(
+        f"   median error {100 * statistics.median(errors):.0f}%, "
+        f"largest {100 * max(errors):.0f}% (calibration: defaults, empty cache"
+        + (f"; {note})" if note else ")")
+    )
+
+
+# --- Snakemake's benchmark files --------------------------------------------------------------
+
+
+def benchmark_row(tsv: Path) -> dict:
+    """The first row of one benchmark file: {column: value}."""
+    header, values = tsv.read_text().splitlines()[:2]
+    return dict(zip(header.split("\t"), values.split("\t"), strict=True))
+
+
+def benchmark_rows(path: Path, pattern: str) -> dict[str, dict]:
+    """Snakemake's benchmark files matching ``pattern``: {job: {column: value}}."""
+    files = sorted(path.glob(f"benchmarks/*/{pattern}.tsv"))
+    return {tsv.stem: benchmark_row(tsv) for tsv in files}
+
+
+def job_peaks(path: Path) -> dict[str, float]:
+    """Peak RSS (MiB) of every job, from Snakemake's benchmark files."""
+    return {name: float(row["max_rss"]) for name, row in benchmark_rows(path, "*").items()}
+
+
+def job_seconds(path: Path) -> dict[str, float]:
+    """Wall seconds of every job, from Snakemake's benchmark files."""
+    return {
+        f"{tsv.parent.name}/{tsv.stem}": float(benchmark_row(tsv)["s"])
+        for tsv in sorted(path.glob("benchmarks/*/*.tsv"))
+    }
