@@ -46,13 +46,14 @@ on ``sys.path`` (for ``kmeans_sweep``).
    against the fit jobs together (target: not longer), silhouette + CH + DB (and the label
    scores) against the fit, per fit (target: no more), and the gap and recommended picks
    (target: 4 and 4).
-11. Resampling evidence for k (resampling_power.py; only with --resampling-power, which runs it
-   alone): the picks and the "no structure" rule (choose/resampling/picks.py) at the default
-   settings on fresh datasets (seeds from POWER_SEED, never used by the tests): 20 blob sets
-   with 4 separated centres, 20 Gaussian-noise sets 300 x 5, and for robustness 10 blob sets
-   with unequal sizes and spreads, 10 correlated-noise sets and 10 two-blob sets, k 2-10: how
-   often each pick finds the true k, the false alarms; then the CPU time of one resample and
-   one split fit on digits and what the defaults cost in all.
+11. The answer (answer.py; only with --answer, which runs it alone): the workflow's own
+   decision (decision.py: every rule's step in one process, default config) on 16 real
+   labelled datasets (real_panel.py: the class count and the k-means oracle, the ks whose
+   best-fit ARI with the labels is within 0.05 of the best), on digits with the default config
+   and on 40 synthetic sets of each of six kinds (synthetic.py: 4 separated or unequal blobs;
+   Gaussian, axis-elongated, correlated and multivariate-t noise), seeds never used by the
+   design or the tests: hits, "no structure" where k-means recovers the classes, power and
+   false alarms.
 """
 
 import sys

@@ -11,13 +11,13 @@ from pathlib import Path
 from . import __doc__ as OVERVIEW
 from . import common
 from .algorithms import algorithms
+from .answer import answer
 from .fan_out import fan_out
 from .incremental import incremental
 from .overhead import overhead
 from .planning import planning
 from .resampling_cost import resampling_cost
 from .resampling_million import resampling_million
-from .resampling_power import resampling_power
 from .scale import scale
 from .ten_million import ten_million
 from .wide import wide
@@ -33,9 +33,9 @@ ALONE = (
     ),
     ("--wide", wide, "run only the 400 x 20,000 wide data run (section 10)"),
     (
-        "--resampling-power",
-        resampling_power,
-        "run only the resampling rule's power and false alarms (section 11)",
+        "--answer",
+        answer,
+        "run only the answer on the real labelled panel and synthetic sets (section 11)",
     ),
 )
 

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from kmeans_sweep.data.prepare import prepare as prepare_data
+from kmeans_sweep.definitions import DATA
 from kmeans_sweep.fit import gap
 from kmeans_sweep.fit.fitting import pca_init_centres
 from kmeans_sweep.fit.scores import score, silhouette_base
@@ -42,7 +43,7 @@ def peak_bytes(call) -> int:
 
 def run_gap(X):
     data = gap.gap_data(X, random_state=0)
-    for b in (gap.REAL, 0):
+    for b in (DATA, 0):
         gap.log_w(data, 3, b)
 
 

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from sklearn.datasets import make_blobs
 
+from kmeans_sweep.definitions import DATA
 from kmeans_sweep.fit import gap
 from kmeans_sweep.jobs import cost
 from kmeans_sweep.jobs.cache import FitCache
@@ -59,7 +60,7 @@ def test_cache_key_follows_what_the_value_depends_on(tmp_path):
 
 
 def test_missing_items_and_large_k_give_nan_rows():
-    values = {(2, gap.REAL): 1.0, (2, 0): 2.0, (2, 1): 2.5}
+    values = {(2, DATA): 1.0, (2, 0): 2.0, (2, 1): 2.5}
     table = gap.gap_table(values, [2, 3], n_refs=2)
     assert list(table.columns) == gap.GAP_COLUMNS
     assert table.loc[0, "gap"] == pytest.approx(1.25)

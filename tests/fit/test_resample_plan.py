@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from kmeans_sweep.definitions import DATA as REAL
 from kmeans_sweep.jobs import cost, plan
-from kmeans_sweep.jobs.resample_items import REAL, as_tuple, in_draw_order, resample_items
+from kmeans_sweep.jobs.resample_items import as_tuple, in_draw_order, resample_items
 
 RES = {
     "resamples": 4,

@@ -32,6 +32,9 @@ MEDIUM = {
     "resampling": {"resamples": 0},  # the sweep's own fits only: the counts below are of them
     "fits_per_job": 8,
 }
+#: the gap statistic's items: k = 1 (the structure test) and k 2-9, each on the data and 2
+#: references
+GAP_ITEMS = 9 * 3
 
 
 def rows(wf: Workflow, dataset: str) -> pd.DataFrame:
@@ -233,9 +236,9 @@ def test_interrupted_run_resumes_without_recomputing(workflow, medium_reference,
     # the progress view counts exactly the fits that were finished (and the gap fits)
     view = progress.summarize(workflow.path)
     gap_done = len(list(workflow.results(".cache", "gap").glob("??/*.npz")))
-    assert view["snakemake"] == "not running" and view["total"] == 80 + 24
+    assert view["snakemake"] == "not running" and view["total"] == 80 + GAP_ITEMS
     assert view["datasets"]["digits"]["sweep_done"] == done_before
-    assert view["done"] == done_before + gap_done < 80 + 24
+    assert view["done"] == done_before + gap_done < 80 + GAP_ITEMS
     if sig == signal.SIGKILL:  # a hard kill leaves Snakemake's lock behind (README: --unlock)
         workflow.run("--unlock")
     workflow.clear_logs()
@@ -244,7 +247,7 @@ def test_interrupted_run_resumes_without_recomputing(workflow, medium_reference,
     assert computed == 80 - done_before, (computed, cached, done_before)
     pd.testing.assert_frame_equal(rows(workflow, "digits"), medium_reference)
     view = progress.summarize(workflow.path)
-    assert view["done"] == view["total"] == 80 + 24
+    assert view["done"] == view["total"] == 80 + GAP_ITEMS
     assert view["datasets"]["digits"]["jobs"]["finished"] == 10
 
 

@@ -35,9 +35,9 @@ def test_jobs_follow_the_cores_and_rows_do_not_depend_on_them(tmp_path):
         gaps[cores] = pd.read_parquet(wf.results("iris", "gap.parquet"))
         if cores == 1:  # one job: its log shows every fit finishing, and the estimate
             text = wf.logs("iris", "fit_chunk0.log").read_text()
-            said = "iris fit job 1: 12 fits, 12 gap statistic fits and 0 resampling fits, estimated"
+            said = "iris fit job 1: 12 fits, 16 gap statistic fits and 0 resampling fits, estimated"
             assert said in text
-            assert "iris fit job 1: 24/24 fits done (0 from the cache)" in text  # and gap fits
+            assert "iris fit job 1: 28/28 fits done (0 from the cache)" in text  # and gap fits
             assert "s left" in text and "estimate/actual" in text
     pd.testing.assert_frame_equal(tables[1], tables[4], check_exact=True)
     pd.testing.assert_frame_equal(gaps[1], gaps[4], check_exact=True)  # gap fits too

@@ -63,7 +63,7 @@ def test_fit_jobs_show_progress_on_the_terminal_and_in_the_view(workflow: Workfl
 
     plan = json.loads((workflow.path / ".snakemake/kmeans-sweep/plan.json").read_text())
     totals = {j + 1: len(job["items"]) for j, job in enumerate(plan["datasets"]["iris"]["jobs"])}
-    assert sorted(totals.values()) == [12, 12]
+    assert sorted(totals.values()) == [14, 14]  # 12 fits and 16 gap fits (k = 1 too)
     jobs = _started_jobs(output)
     assert sorted(jobs.values()) == [1, 2], output[-4000:]
     for jobid, job in jobs.items():
