@@ -46,3 +46,51 @@ def block(datasets, results: str = "results") -> str:
         lines.append("  " + line(dataset, said, width, results))
     lines.append(f"  every plot and table, with how to read them: {REPORT_COMMAND}")
     return "\n".join(lines)
+
+
+def landing_page(datasets: list[str], choices: dict, criteria_pngs: dict, description: str) -> str:
+    """The report's first page (reStructuredText; Snakemake renders it with Jinja, so the
+    description's ``{{ ... }}`` still work): the answer for every dataset first (recommended k,
+    confidence, why, every criterion's pick, criteria.png), then the workflow's description."""
+    parts = ["The answer", "==========", ""]
+    for dataset in datasets:
+        parts += _dataset_section(dataset, choices[dataset], criteria_pngs.get(dataset))
+    parts += ["How it was computed", "===================", "", description.strip(), ""]
+    return "\n".join(parts)
+
+
+def _dataset_section(dataset: str, choice, png) -> list[str]:
+    said = answer(choice)
+    k = "no recommendation" if said["k"] is None else f"recommended k = {said['k']}"
+    title = f"{dataset}: {k} ({said['confidence']})" if said["confidence"] else f"{dataset}: {k}"
+    lines = [title, "-" * len(title), "", _escape(said["reason"]) + ".", ""]
+    lines += _picks_table(choice)
+    if png is not None:
+        import base64
+        import textwrap
+
+        # an image URI may go on over indented lines, which docutils joins: no line over
+        # its length limit
+        data = "data:image/png;base64," + base64.b64encode(Path(png).read_bytes()).decode()
+        lines += [".. image::", *("   " + part for part in textwrap.wrap(data, 76)),
+                  "   :width: 100%", f"   :alt: {dataset}: every criterion against k", ""]
+    return lines
+
+
+def _picks_table(choice) -> list[str]:
+    """Every criterion's pick, as a small RST list-table."""
+    import pandas as pd
+
+    rows = [(str(r.criterion), "–" if pd.isna(r.k) else str(int(r.k)))
+            for r in choice.itertuples() if r.criterion != "recommended"]
+    out = [".. list-table::", "   :header-rows: 1", "", "   * - criterion", "     - k"]
+    for criterion, k in rows:
+        out += [f"   * - {criterion.replace('_', ' ')}", f"     - {k}"]
+    return [*out, ""]
+
+
+def _escape(text: str) -> str:
+    """Text safe inside reStructuredText and Jinja (``*``, backquotes, braces)."""
+    for a, b in (("\\", "\\\\"), ("*", "\\*"), ("`", "\\`"), ("{", "("), ("}", ")")):
+        text = text.replace(a, b)
+    return text

@@ -9,7 +9,11 @@ from pathlib import Path
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
-sys.path.insert(0, str(Path(workflow.current_basedir).parent))
+WORKFLOW_DIR = Path(workflow.current_basedir).parent
+sys.path.insert(0, str(WORKFLOW_DIR))
+# the report's first page: every dataset's answer, then this description (rules/answers.smk)
+REPORT_DESCRIPTION = str(WORKFLOW_DIR / "report" / "workflow.rst")
+LANDING_PAGE = "results/report/landing.rst"
 
 from kmeans_sweep import config as cfg  # noqa: E402
 from kmeans_sweep.fit import algorithms, gap  # noqa: E402
@@ -297,8 +301,13 @@ def get_resampling_table(wildcards):
     return [f"results/{wildcards.dataset}/resampling.parquet"] if RESAMPLING_ON else []
 
 
+def get_landing_page():
+    """The report's first page, in the working directory (the Snakefile's report:)."""
+    return os.path.abspath(LANDING_PAGE)
+
+
 def get_final_outputs(wildcards):
-    outputs = []
+    outputs = [LANDING_PAGE]
     for name in DATASETS:
         outputs += [
             f"results/{name}/fits.parquet",
