@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -88,6 +89,16 @@ class Workflow:
                     computed += int(words[2])
                     cached += int(words[4])
         return computed, cached
+
+
+def default_sigint() -> None:
+    """``preexec_fn`` of a process a test sends SIGINT: SIGINT back to its default.
+
+    A test run started with SIGINT ignored (``nohup ... &``, a backgrounded CI step) hands
+    the ignored signal down to every process it starts, and Python keeps it ignored, so a
+    test's SIGINT would never arrive. Set in the child before exec, the default disposition
+    makes the program install its own handler again, as it does when started from a shell."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 @pytest.fixture
