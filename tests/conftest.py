@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -41,17 +42,19 @@ def tiny_config(**overrides) -> dict:
 
 
 class Workflow:
-    """A working directory with its own config.yaml, and the workflow run against it."""
+    """A working directory with its own config.yaml, and the workflow (the repository's
+    Snakefile, or ``snakefile``) run against it."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, snakefile: Path | None = None):
         self.path = path
+        self.snakefile = snakefile or REPO / "Snakefile"
 
     def write_config(self, config) -> None:
         text = config if isinstance(config, str) else yaml.safe_dump(config, sort_keys=False)
         (self.path / "config.yaml").write_text(text)
 
     def run(self, *args, check=True, timeout=600, env=None) -> subprocess.CompletedProcess:
-        cmd = [SNAKEMAKE, "-s", str(REPO / "Snakefile"), "-d", str(self.path), *args]
+        cmd = [SNAKEMAKE, "-s", str(self.snakefile), "-d", str(self.path), *args]
         if not any(a.startswith(("--cores", "-c")) for a in args):
             cmd += ["--cores", "2"]
         full_env = {**os.environ, **(env or {})}
@@ -78,6 +81,16 @@ class Workflow:
         import shutil
 
         shutil.rmtree(self.path / "logs", ignore_errors=True)
+
+    def item_counts(self, dataset: str, what: str) -> tuple[int, int]:
+        """(computed, cached) of the gap statistic's or the resampling's fits (``what``),
+        summed over the fit job logs of the last run of each job."""
+        computed = cached = 0
+        for log in sorted(self.logs(dataset).glob("fit_chunk*.log")):
+            for new, old in re.findall(rf"{what} fits \((\d+) new, (\d+) from the cache\)",
+                                       log.read_text()):
+                computed, cached = computed + int(new), cached + int(old)
+        return computed, cached
 
     def fit_counts(self, dataset: str) -> tuple[int, int]:
         """(computed, cached) summed over the fit job logs of the last run of each job."""
