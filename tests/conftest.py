@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -40,17 +42,19 @@ def tiny_config(**overrides) -> dict:
 
 
 class Workflow:
-    """A working directory with its own config.yaml, and the workflow run against it."""
+    """A working directory with its own config.yaml, and the workflow (the repository's
+    Snakefile, or ``snakefile``) run against it."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, snakefile: Path | None = None):
         self.path = path
+        self.snakefile = snakefile or REPO / "Snakefile"
 
     def write_config(self, config) -> None:
         text = config if isinstance(config, str) else yaml.safe_dump(config, sort_keys=False)
         (self.path / "config.yaml").write_text(text)
 
     def run(self, *args, check=True, timeout=600, env=None) -> subprocess.CompletedProcess:
-        cmd = [SNAKEMAKE, "-s", str(REPO / "Snakefile"), "-d", str(self.path), *args]
+        cmd = [SNAKEMAKE, "-s", str(self.snakefile), "-d", str(self.path), *args]
         if not any(a.startswith(("--cores", "-c")) for a in args):
             cmd += ["--cores", "2"]
         full_env = {**os.environ, **(env or {})}
@@ -78,6 +82,16 @@ class Workflow:
 
         shutil.rmtree(self.path / "logs", ignore_errors=True)
 
+    def item_counts(self, dataset: str, what: str) -> tuple[int, int]:
+        """(computed, cached) of the gap statistic's or the resampling's fits (``what``),
+        summed over the fit job logs of the last run of each job."""
+        computed = cached = 0
+        for log in sorted(self.logs(dataset).glob("fit_chunk*.log")):
+            for new, old in re.findall(rf"{what} fits \((\d+) new, (\d+) from the cache\)",
+                                       log.read_text()):
+                computed, cached = computed + int(new), cached + int(old)
+        return computed, cached
+
     def fit_counts(self, dataset: str) -> tuple[int, int]:
         """(computed, cached) summed over the fit job logs of the last run of each job."""
         computed = cached = 0
@@ -88,6 +102,16 @@ class Workflow:
                     computed += int(words[2])
                     cached += int(words[4])
         return computed, cached
+
+
+def default_sigint() -> None:
+    """``preexec_fn`` of a process a test sends SIGINT: SIGINT back to its default.
+
+    A test run started with SIGINT ignored (``nohup ... &``, a backgrounded CI step) hands
+    the ignored signal down to every process it starts, and Python keeps it ignored, so a
+    test's SIGINT would never arrive. Set in the child before exec, the default disposition
+    makes the program install its own handler again, as it does when started from a shell."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 @pytest.fixture

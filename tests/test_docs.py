@@ -15,6 +15,10 @@ Conventions the checks rely on (docs/development.md repeats them for writers):
   benchmark of the default run's DAG, and every output of that DAG is listed.
 - Every command in a README ```sh / ```bash / ```console block is run by .ci/run, or all its
   arguments appear as string literals in one test source.
+- The layout block of docs/development.md (the first ```text block under ``## Layout``) names
+  every module of workflow/kmeans_sweep/ under its ``kmeans_sweep/`` line, one entry per line
+  in the name column (a folder as ``name/``, its modules indented below it; several names may
+  share a line, separated by ``, ``), and no module that does not exist.
 """
 
 from __future__ import annotations
@@ -323,6 +327,69 @@ def command_problems(readme: str, ci_script: str, test_sources: dict[str, str]) 
 
 
 # --------------------------------------------------------------------------- #
+# 5. the layout in docs/development.md <-> the package
+# --------------------------------------------------------------------------- #
+def layout_block(text: str) -> str:
+    """The first ```text block after the ``## Layout`` heading."""
+    after = text[text.index("## Layout"):]
+    return next(body for lang, body, _ in code_blocks(after) if lang == "text")
+
+
+def layout_modules(block: str, package: str = "kmeans_sweep/") -> list[str]:
+    """What the layout names under ``package``: each module as its path in the package
+    (``io.py``, ``data/load.py``), each subpackage as its folder (``data/``).
+
+    An entry is a line whose name column (the text before the first run of two spaces) starts
+    left of the package line's description; a deeper indent is inside the folder above it; a
+    line indented to the description column continues a description."""
+    lines = block.splitlines()
+    start = next(i for i, ln in enumerate(lines) if ln.strip().startswith(package))
+    base = len(lines[start]) - len(lines[start].lstrip())
+    described = re.match(r"^\s*\S+\s{2,}", lines[start])
+    description_column = described.end() if described else len(lines[start])
+    names, folders = [], []  # folders: (indent, "name/") of the folders we are in
+    for line in lines[start + 1:]:
+        indent = len(line) - len(line.lstrip())
+        if not line.strip() or indent >= description_column:
+            continue
+        if indent <= base:
+            break
+        while folders and folders[-1][0] >= indent:
+            folders.pop()
+        prefix = "".join(name for _, name in folders)
+        entries = re.split(r"\s{2,}", line.strip(), maxsplit=1)[0].split(", ")
+        names += [prefix + entry for entry in entries]
+        if len(entries) == 1 and entries[0].endswith("/"):
+            folders.append((indent, entries[0]))
+    return names
+
+
+def package_modules(root: Path) -> set[str]:
+    """Every module of the package at ``root``, as the layout names it: a subpackage by its
+    folder (its ``__init__``), any other file by its path."""
+    found = set()
+    for path in root.rglob("*.py"):
+        rel = path.relative_to(root)
+        if "__pycache__" in rel.parts:
+            continue
+        nested_init = path.name == "__init__.py" and rel.parent != Path(".")
+        found.add(rel.parent.as_posix() + "/" if nested_init else rel.as_posix())
+    return found
+
+
+def layout_problems(block: str, root: Path) -> list[str]:
+    named = layout_modules(block)
+    modules = package_modules(root)
+    problems = [f"{m}: a module of the package that the layout does not name"
+                for m in sorted(modules - set(named))]
+    problems += [f"{m}: named in the layout but not in the package" for m in named
+                 if m not in modules]
+    problems += [f"{m}: named twice in the layout" for m in sorted(set(named))
+                 if named.count(m) > 1]
+    return problems
+
+
+# --------------------------------------------------------------------------- #
 # the checks on the real docs
 # --------------------------------------------------------------------------- #
 def _schema() -> dict:
@@ -390,6 +457,15 @@ def test_links_and_paths_exist():
             if not (REPO / path).exists():
                 problems.append(f"{page.name}: `{path}` does not exist")
     assert not problems, "\n".join(problems)
+
+
+def test_the_layout_names_every_module_of_the_package():
+    """docs/development.md's layout against workflow/kmeans_sweep/ (a new module: add a line)."""
+    block = layout_block((DOCS / "development.md").read_text())
+    root = REPO / "workflow" / "kmeans_sweep"
+    problems = layout_problems(block, root)
+    assert not problems, "docs/development.md, Layout:\n" + "\n".join(problems)
+    assert len(layout_modules(block)) == len(package_modules(root)) > 50
 
 
 def test_one_version_everywhere():
@@ -544,3 +620,66 @@ def test_command_check_fails_on_a_command_nothing_runs():
         "README.md:1: '.venv/bin/pip install -r requirement.txt' is run neither by .ci/run "
         "nor by a test"
     ]
+
+
+LAYOUT = """
+workflow/
+  rules/*.smk              one file per step
+  kmeans_sweep/            the package, by stage
+                           (continued: io.py is not an entry here)
+    __init__.py            the stages
+    io.py, sources.py      0 base
+    data/                  1 data
+      load.py              loading
+    fit/                   2 fits
+      gap.py, resample.py  the gap's and the resampling's fits
+      deep/                a sub-subpackage
+        inner.py           its module
+    config.py              7 top
+profiles/                  profiles
+"""
+
+
+@pytest.fixture
+def toy_package(tmp_path) -> Path:
+    root = tmp_path / "kmeans_sweep"
+    for module in ("__init__.py", "io.py", "sources.py", "config.py", "data/__init__.py",
+                   "data/load.py", "fit/__init__.py", "fit/gap.py", "fit/resample.py",
+                   "fit/deep/__init__.py", "fit/deep/inner.py", "fit/__pycache__/gap.py"):
+        (root / module).parent.mkdir(parents=True, exist_ok=True)
+        (root / module).write_text("")
+    return root
+
+
+def test_layout_check_passes_on_a_matching_layout(toy_package):
+    assert layout_modules(LAYOUT) == [
+        "__init__.py", "io.py", "sources.py", "data/", "data/load.py", "fit/", "fit/gap.py",
+        "fit/resample.py", "fit/deep/", "fit/deep/inner.py", "config.py"]
+    assert layout_problems(LAYOUT, toy_package) == []
+
+
+def test_layout_check_fails_on_a_module_it_does_not_name(toy_package):
+    (toy_package / "fit" / "new.py").write_text("")
+    (toy_package / "plots").mkdir()
+    (toy_package / "plots" / "__init__.py").write_text("")
+    assert layout_problems(LAYOUT, toy_package) == [
+        "fit/new.py: a module of the package that the layout does not name",
+        "plots/: a module of the package that the layout does not name",
+    ]
+    no_load = LAYOUT.replace("      load.py              loading\n", "")
+    assert layout_problems(no_load, toy_package)[0] == (
+        "data/load.py: a module of the package that the layout does not name")
+
+
+def test_layout_check_fails_on_a_module_that_does_not_exist(toy_package):
+    (toy_package / "data" / "load.py").unlink()
+    assert layout_problems(LAYOUT, toy_package) == [
+        "data/load.py: named in the layout but not in the package"]
+    (toy_package / "data" / "load.py").write_text("")
+    moved = LAYOUT.replace("    config.py  ", "      config.py")  # indented into fit/
+    assert layout_problems(moved, toy_package) == [
+        "config.py: a module of the package that the layout does not name",
+        "fit/config.py: named in the layout but not in the package",
+    ]
+    twice = LAYOUT.replace("io.py, sources.py", "io.py, io.py, sources.py")
+    assert layout_problems(twice, toy_package) == ["io.py: named twice in the layout"]

@@ -99,6 +99,28 @@ def test_every_subpackage_says_what_it_holds():
         assert doc and "Imports" in doc, f"{init} needs a docstring saying what it may import"
 
 
+def test_each_rule_file_runs_its_step_module():
+    """rules/<name>.smk runs steps/<name>.py: every rule's script is named after the rule and
+    imports from that module only (docs/development.md, Rules, scripts, steps)."""
+    import re
+
+    rules = PACKAGE.parent / "rules"
+    seen = set()
+    for smk in sorted(rules.glob("*.smk")):
+        text = smk.read_text()
+        for rule, script in re.findall(r"^rule (\w+):.*?script:\s*\"([^\"]+)\"", text,
+                                       flags=re.M | re.S):
+            path = (rules / script).resolve()
+            assert path.stem == rule, (smk.name, rule, script)
+            steps = set(re.findall(r"kmeans_sweep\.steps\.?(\w*)", path.read_text()))
+            assert steps <= {smk.stem, ""} and (smk.stem in steps or f"steps import {smk.stem}"
+                                                in path.read_text()), (smk.name, steps)
+            seen.add(rule)
+    assert len(seen) == len(list((PACKAGE.parent / "scripts").glob("[!_]*.py")))
+    assert {p.stem for p in (PACKAGE / "steps").glob("[!_]*.py")} == {
+        p.stem for p in rules.glob("*.smk")} - {"common"}
+
+
 @pytest.fixture
 def toy(tmp_path) -> Path:
     root = tmp_path / "kmeans_sweep"

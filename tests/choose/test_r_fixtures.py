@@ -1,67 +1,180 @@
-"""The R reference fixtures (tests/fixtures/r, issue 19) are well-formed and consistent.
+"""Our consensus statistics against ConsensusClusterPlus's, on R's own consensus matrices
+(tests/fixtures/r, issue 19; CI has no R, the files are committed).
 
-CI has no R: these tests only read the stored files. They check each table against its own
-definition (README.md there), the tables against each other, and the stored iris consensus
-matrices against the statistics R computed from them, recomputed here in numpy with R's conventions.
+R's stored iris consensus matrices (k = 2, 3, 4) and the classes CCP derives from them go
+through our functions (``choose.resampling.consensus`` and ``cluster_stability``), which must
+give R's PAC, CDF, areas, Delta, cluster consensus and item consensus; R's per-k tables of
+every dataset go through our Delta, our area and our two pick rules, which must give R's
+numbers and picks. A few short checks guard the fixture files themselves.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from kmeans_sweep.choose.resampling import cluster_stability as cs
+from kmeans_sweep.choose.resampling import consensus as cc
+from kmeans_sweep.choose.resampling import picks
+
 ROOT = Path(__file__).resolve().parents[1] / "fixtures" / "r"
 DATA, RESULTS = ROOT / "data", ROOT / "results"
-META = pd.read_csv(DATA / "datasets.csv")
-NAMES = list(META["dataset"])
-KS = list(range(2, 9))
+META = pd.read_csv(DATA / "datasets.csv").set_index("dataset")
+NAMES = list(META.index)
 PARAMS = pd.read_csv(RESULTS / "params.csv").set_index("key")["value"]
 WINDOW = tuple(float(x) for x in PARAMS["pac.window"].split(","))
-CUTOFF = float(PARAMS["ps.cutoff"])
-IRIS_MATRIX_KS = [2, 3, 4]
+IRIS_N = 150
+MATRIX_KS = [2, 3, 4]
+# R's matrices hold 6 decimals (each value within 5e-7 of R's): a mean of them is that close
+ROUNDED = 5e-7
 
 
 def table(name: str, what: str) -> pd.DataFrame:
     return pd.read_csv(RESULTS / f"{name}_{what}.csv")
 
 
-def meta(name: str) -> pd.Series:
-    return META.set_index("dataset").loc[name]
+def iris_matrix(k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """R's consensus at k as our pair lists: (i, j, M) with i < j, every pair once."""
+    m = pd.read_csv(RESULTS / f"iris_consensus_k{k}.csv.gz")
+    i, j = m["i"].to_numpy(), m["j"].to_numpy()  # R's lower triangle: i > j
+    return np.minimum(i, j), np.maximum(i, j), m["value"].to_numpy()
 
 
-# ---- R's conventions, in numpy (consensus-notes 1.4 and 2)
-def r_pac(v: np.ndarray) -> float:
-    """ecdf(v)(0.9) - ecdf(v)(0.1): the share of values in (0.1, 0.9]."""
-    return float(np.mean((v > WINDOW[0]) & (v <= WINDOW[1])))
+def ccp_classes(i, j, M, k: int) -> np.ndarray:
+    """CCP's consensusClass: hclust(as.dist(1 - M), "average"), cutree(k); clusters numbered
+    0, 1, ... in the order of their first row, as cutree numbers them."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+
+    D = np.zeros((IRIS_N, IRIS_N))
+    D[i, j] = D[j, i] = 1 - M
+    condensed = D[np.triu_indices(IRIS_N, 1)]
+    cut = fcluster(linkage(condensed, "average"), k, "maxclust")
+    first = {c: position for position, c in reversed(list(enumerate(cut)))}
+    order = {c: rank for rank, c in enumerate(sorted(first, key=first.get))}
+    return np.array([order[c] for c in cut])
 
 
-def r_hist_cdf(v: np.ndarray) -> np.ndarray:
-    """ConsensusClusterPlus's CDF: hist(breaks = seq(0, 1, 0.01)) (right-closed, with R's 1e-7
-    fuzz on the breaks), cumsum / sum; the value at the right break b/100 for b = 1..100."""
-    right = np.arange(1, 101) / 100 + 1e-9
-    return np.searchsorted(np.sort(v), right, side="right") / v.size
+def rs_clusters(k: int, partition: str) -> pd.DataFrame:
+    return table("iris", "cluster_consensus").query("k == @k and partition == @partition")
 
 
-def r_area(v: np.ndarray) -> float:
-    return float(np.sum(r_hist_cdf(v) * 0.01))
+# --------------------------------------------------------------------------------------------
+# R's consensus matrices through our functions
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("k", MATRIX_KS)
+def test_our_pac_cdf_and_areas_on_rs_matrix_are_rs(k):
+    *_, M = iris_matrix(k)
+    assert len(M) == cc.n_pairs(IRIS_N)
+    ours = cc.summary(M, window=WINDOW)
+    r = table("iris", "ccp").set_index("k").loc[k]
+    r_cdf = table("iris", "cdf").query("k == @k")["cdf"].to_numpy()  # at x = 0.01 ... 1
+    # no value lies within 1e-4 of a grid point it does not equal (README): exact
+    assert ours["pac"] == pytest.approx(r["pac"], abs=1e-12)
+    assert cc.pac(M, WINDOW) == ours["pac"]
+    np.testing.assert_allclose(ours["cdf"][1:], r_cdf, rtol=0, atol=1e-12)
+    assert ours["area_ccp"] == pytest.approx(r["area_ccp"], abs=1e-12)
+    assert ours["area"] == pytest.approx(r["area_exact"], abs=ROUNDED)
+    assert ours["pac_se"] == 0  # every pair
 
 
-def test_params_are_the_documented_ones():
-    assert PARAMS["ccp.reps"] == "100" and PARAMS["ccp.pItem"] == "0.8"
-    assert PARAMS["ccp.maxK"] == "8" and PARAMS["ccp.clusterAlg"] == "km"
-    assert PARAMS["ps.M"] == "50" and CUTOFF == 0.8 and WINDOW == (0.1, 0.9)
-    assert PARAMS["clusterboot.B"] == "100" and PARAMS["clusterboot.bootmethod"] == "subset"
-    info = (RESULTS / "sessionInfo.txt").read_text()
-    assert "ConsensusClusterPlus" in info and "fpc" in info and "R version" in info
+def test_our_delta_on_rs_matrices_is_rs():
+    areas = [cc.summary(iris_matrix(k)[2])["area_ccp"] for k in MATRIX_KS]
+    r = table("iris", "ccp").set_index("k").loc[MATRIX_KS, "delta"].to_numpy()
+    np.testing.assert_allclose(cc.ccp_delta(MATRIX_KS, areas), r, rtol=1e-12)
+    # the order of the ks given does not matter
+    np.testing.assert_allclose(cc.ccp_delta(MATRIX_KS[::-1], areas[::-1]), r[::-1], rtol=1e-12)
 
 
-def test_the_fixture_folder_is_small():
-    size = sum(p.stat().st_size for p in ROOT.rglob("*") if p.is_file())
-    assert size < 2_000_000
+@pytest.mark.parametrize("k", MATRIX_KS)
+def test_our_cluster_and_item_consensus_on_ccps_classes_are_rs(k):
+    """CCP's consensusClass rebuilt from R's matrix (its sizes are R's, so it is R's), then
+    our per-cluster mean M and per-row mean M with the row's own cluster."""
+    i, j, M = iris_matrix(k)
+    classes = ccp_classes(i, j, M, k)
+    r = rs_clusters(k, "ccp_consensus_class")
+    assert list(np.bincount(classes)) == list(r["size"])
+    value, pairs = cs.cluster_consensus(M, i, j, classes)
+    np.testing.assert_allclose(value, r["cluster_consensus"], rtol=0, atol=ROUNDED)
+    assert list(pairs) == [s * (s - 1) // 2 for s in r["size"]]
+    # calcICL's item consensus to the own cluster: its mean over a cluster is the cluster's
+    item = cs.item_consensus_all(M, i, j, classes)
+    means = [item[classes == c].mean() for c in range(k)]
+    np.testing.assert_allclose(means, r["cluster_consensus"], rtol=0, atol=ROUNDED)
+    # one row by hand: its mean M over the other rows of its cluster
+    row = int(np.flatnonzero(classes == k - 1)[0])
+    mine = ((i == row) | (j == row)) & (classes[i] == classes[j])
+    assert item[row] == pytest.approx(M[mine].mean(), rel=1e-12)
+
+
+@pytest.mark.parametrize("k", MATRIX_KS)
+def test_our_cluster_consensus_of_the_best_fit_on_rs_matrix_is_rs(k):
+    """R's kmeans(nstart = 10) partition is iris's best k-means fit; ours with 10 k-means++
+    starts is the same partition (same cluster sizes, numbered otherwise: matched by size)."""
+    from kmeans_sweep.fit.resample import fit_rows
+
+    X = pd.read_csv(DATA / "iris.csv").to_numpy(float)
+    best, _ = fit_rows(X, k, random_state=0, init="k-means++", algorithm="lloyd", n_init=10)
+    best = best.astype(np.int64)
+    i, j, M = iris_matrix(k)
+    value, _ = cs.cluster_consensus(M, i, j, best)
+    r = rs_clusters(k, "kmeans_nstart10").set_index("size")["cluster_consensus"]
+    assert r.index.is_unique and sorted(np.bincount(best)) == sorted(r.index)
+    np.testing.assert_allclose(value, r.loc[np.bincount(best)], rtol=0, atol=ROUNDED)
+
+
+# --------------------------------------------------------------------------------------------
+# R's per-k tables (every dataset) through our Delta, area and pick rules
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", NAMES)
+def test_our_delta_and_area_on_rs_tables_are_rs(name):
+    ccp = table(name, "ccp")
+    np.testing.assert_allclose(cc.ccp_delta(ccp["k"], ccp["area_ccp"]), ccp["delta"], rtol=1e-12)
+    for k, curve in table(name, "cdf").groupby("k"):
+        F = np.r_[0.0, curve["cdf"].to_numpy()]  # our grid starts at x = 0
+        area = ccp.set_index("k").loc[k, "area_ccp"]
+        assert cc.ccp_area(F) == pytest.approx(area, abs=1e-12)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_our_pick_rules_on_rs_statistics_give_rs_picks(name):
+    """Without null references our consensus pick is CCP's usual reading (the lowest PAC, the
+    smaller k on ties) and our prediction strength pick is fpc's optimalk (the largest k
+    with mean > 0.8, else 1)."""
+    stats = table(name, "ccp").merge(table(name, "ps"), on="k")
+    ours = stats.rename(columns={"mean_pred": "ps_mean"}).assign(null_references=0)
+    want = pd.read_csv(RESULTS / "picks.csv").set_index("dataset").loc[name]
+    assert picks.consensus_pick(ours) == want["ccp_lowest_pac_k"]
+    assert picks.prediction_strength_pick(ours) == want["ps_k"]
+    assert str(picks.PS_CUTOFF) == PARAMS["ps.cutoff"] and WINDOW == (0.1, 0.9)
+
+
+# --------------------------------------------------------------------------------------------
+# the fixture files themselves
+# --------------------------------------------------------------------------------------------
+def documented_columns() -> dict[str, list[str]]:
+    """file -> columns, from the results table of the fixtures' README.md."""
+    out = {}
+    for cells in re.findall(r"^\| `([^`]+)` \| `([^`]+)`", (ROOT / "README.md").read_text(), re.M):
+        pattern, columns = cells
+        for name in NAMES if "<dataset>" in pattern else [None]:
+            file = pattern.replace("<dataset>", name or "")
+            for ks in re.findall(r"\{([\d,]+)\}", file) or [None]:
+                for k in ks.split(",") if ks else [None]:
+                    out[re.sub(r"\{[\d,]+\}", k or "", file)] = columns.split(", ")
+    return out
+
+
+def test_every_result_file_has_its_documented_columns():
+    columns = documented_columns()
+    assert len(columns) == 5 * len(NAMES) + 3 + 3 + 1
+    assert {p.name for p in RESULTS.glob("*.csv*")} == set(columns) | {"params.csv"}
+    for file, names in columns.items():
+        assert list(pd.read_csv(RESULTS / file, nrows=1).columns) == names, file
 
 
 def test_data_files_are_what_make_data_writes():
@@ -71,147 +184,17 @@ def test_data_files_are_what_make_data_writes():
     made = module.datasets()
     assert list(made) == NAMES
     for name, (X, y, how) in made.items():
-        stored = pd.read_csv(DATA / f"{name}.csv")
-        assert stored.shape == X.shape == (meta(name)["n"], meta(name)["p"])
-        np.testing.assert_allclose(stored.to_numpy(), X, rtol=1e-5, atol=1e-5)
+        stored = pd.read_csv(DATA / f"{name}.csv").to_numpy()
+        np.testing.assert_allclose(stored, X, rtol=1e-5, atol=1e-5)
         truth = pd.read_csv(DATA / f"{name}_truth.csv")["truth"].to_numpy()
         np.testing.assert_array_equal(truth, y)
-        assert meta(name)["truth_k"] == len(np.unique(truth))
-        assert meta(name)["generator"] == how
+        assert tuple(META.loc[name, ["n", "p", "truth_k", "generator"]]) == (
+            *X.shape, len(np.unique(y)), how)
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_ccp_table_obeys_its_definitions(name):
-    ccp = table(name, "ccp")
-    n = meta(name)["n"]
-    assert list(ccp["k"]) == KS
-    assert (ccp["n_pairs"] == n * (n - 1) // 2).all()
-    assert ccp["pac"].between(0, 1).all()
-    assert ccp["mean_cluster_consensus"].between(0, 1).all()
-    np.testing.assert_allclose(ccp["area_exact"], 1 - ccp["mean_consensus"], atol=1e-12)
-    # consensus-notes 1.4: the 100-bin right-endpoint sum lies in [exact, exact + 0.01]
-    assert (ccp["area_exact"] <= ccp["area_ccp"] + 1e-12).all()
-    assert (ccp["area_ccp"] <= ccp["area_exact"] + 0.01 + 1e-12).all()
-    area = ccp["area_ccp"].to_numpy()
-    np.testing.assert_allclose(ccp["delta"], [area[0], *(np.diff(area) / area[:-1])], rtol=1e-12)
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_cdf_grid_matches_pac_and_area(name):
-    ccp, cdf = table(name, "ccp").set_index("k"), table(name, "cdf")
-    for k, curve in cdf.groupby("k"):
-        F = curve["cdf"].to_numpy()
-        np.testing.assert_allclose(curve["x"], np.arange(1, 101) / 100)
-        assert (np.diff(F) >= 0).all() and F[0] >= 0 and F[-1] == pytest.approx(1)
-        assert ccp.loc[k, "area_ccp"] == pytest.approx(F.sum() * 0.01, abs=1e-12)
-        # consensus values are ratios a/b with b <= reps, so none sits within 1e-4 of a break
-        # it does not equal: the grid's F(0.9) - F(0.1) is R's ecdf PAC
-        assert ccp.loc[k, "pac"] == pytest.approx(F[89] - F[9], abs=1e-12)
-    assert sorted(cdf["k"].unique()) == KS
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_cluster_consensus_tables_add_up(name):
-    ccp, cc = table(name, "ccp").set_index("k"), table(name, "cluster_consensus")
-    n = meta(name)["n"]
-    for (k, partition), rows in cc.groupby(["k", "partition"]):
-        assert rows["size"].sum() == n and len(rows) == k
-        assert rows["cluster_consensus"].dropna().between(0, 1).all()
-        column = {"ccp_consensus_class": "mean_cluster_consensus",
-                  "kmeans_nstart10": "mean_cluster_consensus_kmeans"}[partition]
-        assert ccp.loc[k, column] == pytest.approx(rows["cluster_consensus"].mean(), abs=1e-12)
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_prediction_strength_table(name):
-    ps = table(name, "ps")
-    assert list(ps["k"]) == KS
-    assert ps["mean_pred"].between(0, 1).all() and (ps["sd_pred"] >= 0).all()
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_clusterboot_table(name):
-    cb, picks = table(name, "clusterboot"), pd.read_csv(RESULTS / "picks.csv").set_index("dataset")
-    B, n = int(PARAMS["clusterboot.B"]), meta(name)["n"]
-    assert cb["bootmean"].between(0, 1).all()
-    assert cb["bootbrd"].between(0, B).all() and cb["bootrecover"].between(0, B).all()
-    expected = {"truth": meta(name)["truth_k"],
-                "ccp_lowest_pac": picks.loc[name, "ccp_lowest_pac_k"]}
-    for basis, rows in cb.groupby("basis"):
-        assert rows["k"].nunique() == 1 and rows["k"].iloc[0] == expected[basis]
-        assert list(rows["cluster"]) == list(range(1, expected[basis] + 1))
-        assert rows["size"].sum() == n
-    assert len(cb) > 0
-
-
-def test_picks_follow_from_the_tables():
-    picks = pd.read_csv(RESULTS / "picks.csv")
-    assert list(picks["dataset"]) == NAMES
-    for row in picks.itertuples():
-        ccp, ps = table(row.dataset, "ccp"), table(row.dataset, "ps")
-        assert row.ccp_lowest_pac_k == ccp["k"].iloc[int(np.argmin(ccp["pac"]))]  # first on ties
-        above = ps.loc[ps["mean_pred"] > CUTOFF, "k"]
-        assert row.ps_k == (above.max() if len(above) else 1)  # fpc: mean.pred[1] = 1
-        assert row.truth_k == meta(row.dataset)["truth_k"]
-
-
-def test_kmeans_starts_table():
-    km = pd.read_csv(RESULTS / "kmeans_starts.csv")
-    assert sorted(km["dataset"].unique()) == sorted(NAMES)
-    assert all(list(rows["k"]) == KS for _, rows in km.groupby("dataset"))
-    best = km["wss_best_seen"]
-    assert (best <= km["wss_nstart1"]).all() and (best <= km["wss_nstart10"]).all()
-    np.testing.assert_allclose(km["ratio_1_to_10"], km["wss_nstart1"] / km["wss_nstart10"])
-    assert km["singles_share_worse"].between(0, 1).all()
-    assert (km["singles_median_ratio"] >= 1 - 1e-12).all()
-    assert (km["singles_max_ratio"] >= km["singles_median_ratio"]).all()
-
-
-def read_matrix(k: int) -> pd.DataFrame:
-    return pd.read_csv(RESULTS / f"iris_consensus_k{k}.csv.gz")
-
-
-@pytest.mark.parametrize("k", IRIS_MATRIX_KS)
-def test_iris_matrix_is_a_full_lower_triangle(k):
-    m, n = read_matrix(k), meta("iris")["n"]
-    assert list(m.columns) == ["i", "j", "value"]
-    assert len(m) == n * (n - 1) // 2 and (m["i"] > m["j"]).all() and (m["j"] >= 0).all()
-    assert not m.duplicated(["i", "j"]).any() and (m["i"] < n).all()
-    assert m["value"].between(0, 1).all()
-
-
-@pytest.mark.parametrize("k", IRIS_MATRIX_KS)
-def test_iris_matrix_reproduces_r_statistics(k):
-    v = read_matrix(k)["value"].to_numpy()
-    stats = pd.read_csv(RESULTS / "iris_matrix_stats.csv").set_index("k").loc[k]
-    ccp = table("iris", "ccp").set_index("k").loc[k]
-    cdf = table("iris", "cdf").query("k == @k")["cdf"].to_numpy()
-    assert stats["n_pairs"] == v.size
-    assert stats["n_in_window"] == np.sum((v > WINDOW[0]) & (v <= WINDOW[1]))
-    assert stats["n_zero"] == np.sum(v == 0) and stats["n_one"] == np.sum(v == 1)
-    for source in (stats, ccp):
-        assert source["pac"] == pytest.approx(r_pac(v), abs=1e-12)
-        assert source["area_ccp"] == pytest.approx(r_area(v), abs=1e-12)
-        assert source["area_exact"] == pytest.approx(1 - v.mean(), abs=1e-6)  # 6-decimal values
-    np.testing.assert_allclose(r_hist_cdf(v), cdf, atol=1e-12)
-
-
-def test_numpy_conventions_can_fail():
-    """The checks above tell the conventions apart: a value at exactly 0.1 is outside the PAC
-    window and one at 0.9 inside it; the 100-bin area of a 0/1 matrix is 0.99 p0 + 0.01."""
-    assert r_pac(np.array([0.1, 0.9])) == 0.5
-    p0 = 40 / 59  # n = 60 in 3 groups of 20 (consensus-notes 9.1)
-    v = np.r_[np.zeros(40 * 30), np.ones(19 * 30)]
-    assert r_area(v) == pytest.approx(0.99 * p0 + 0.01) == pytest.approx(0.681186, abs=1e-6)
-    assert 1 - v.mean() == pytest.approx(0.677966, abs=1e-6)
-
-
-def test_kmeanspp_starts_sit_beside_r_starts():
-    r = pd.read_csv(RESULTS / "kmeans_starts.csv")
-    pp = pd.read_csv(RESULTS / "kmeanspp_starts.csv")
-    assert list(zip(pp["dataset"], pp["k"], strict=True)) == list(
-        zip(r["dataset"], r["k"], strict=True))
-    np.testing.assert_allclose(pp["hw_share_worse"], r["singles_share_worse"])
-    assert pp["kpp_share_worse"].between(0, 1).all()
-    assert (pp["kpp_median_ratio"] >= pp["kpp_best_ratio"] - 1e-6).all()
-    assert (pp["kpp_max_ratio"] >= pp["kpp_median_ratio"] - 1e-6).all()
+def test_the_fixture_is_small_and_its_parameters_are_the_documented_ones():
+    assert sum(p.stat().st_size for p in ROOT.rglob("*") if p.is_file()) < 2_000_000
+    assert PARAMS[["ccp.reps", "ccp.pItem", "ccp.maxK", "ccp.clusterAlg", "ps.M"]].tolist() == [
+        "100", "0.8", "8", "km", "50"]
+    info = (RESULTS / "sessionInfo.txt").read_text()
+    assert "ConsensusClusterPlus" in info and "fpc" in info and "R version" in info

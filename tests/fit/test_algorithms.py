@@ -1,5 +1,6 @@
 """The algorithm dimension (lloyd, elkan, minibatch, bisecting): estimators, grid, cost, cache
-keys, the method view, the comparison table, and the real workflow with all four."""
+keys, and the real workflow with all four (the method view and the comparison table:
+tests/tables/)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,6 @@ from kmeans_sweep.jobs import cost
 from kmeans_sweep.jobs import plan as plan_jobs
 from kmeans_sweep.jobs.cache import CODE_HASH, FitCache, versions
 from kmeans_sweep.jobs.runner import run_fits
-from kmeans_sweep.tables import compare, methods
 
 SETTINGS = {"n_init": 1, "max_iter": 300, "silhouette_sample_size": 5000, "batch_size": 64}
 ALL = list(algorithms.ALGORITHMS)
@@ -175,64 +175,6 @@ def test_adding_an_algorithm_computes_only_its_fits(iris, tmp_path):
     assert set(rows["algorithm"]) == {"lloyd", "bisecting"}
     assert rows.loc[rows["algorithm"] == "bisecting", "n_iter"].isna().all()
     assert (2, "random", 0, "bisecting") in second.labels and (2, "random", 0) in second.labels
-
-
-# --- methods and the comparison -----------------------------------------------------------
-
-
-def _frame(rows):
-    return pd.DataFrame(rows, columns=["dataset", "k", "init", "seed", "algorithm",
-                                       "fit_seconds", "inertia"])
-
-
-def test_method_view_names_the_algorithm_unless_only_lloyd():
-    one = _frame([["d", 2, "random", 0, "lloyd", 0.1, 5.0]])
-    assert methods.view(one) is one
-    only = _frame([["d", 2, "random", 0, "minibatch", 0.1, 5.0]])
-    assert methods.named(only) and list(methods.view(only)["init"]) == ["random / minibatch"]
-    assert methods.fit_of(2, "random / minibatch", 0) == (2, "random", 0, "minibatch")
-    two = _frame([["d", 2, "random", 0, "lloyd", 0.1, 5.0], ["d", 2, "pca", 0, "elkan", 0.1, 5]])
-    assert list(methods.view(two)["init"]) == ["random / lloyd", "pca / elkan"]
-    assert methods.split("pca / elkan") == ("pca", "elkan") and methods.split("pca") == (
-        "pca", "lloyd")
-    assert methods.fit_of(2, "pca / elkan", 0) == (2, "pca", 0, "elkan")
-    assert methods.fit_of(2, "pca", 0) == (2, "pca", 0)
-    labels = {(2, "pca", 0): 1, (2, "pca", 0, "elkan"): 2}
-    assert methods.labels_view(labels, True) == {(2, "pca / lloyd", 0): 1, (2, "pca / elkan", 0): 2}
-
-
-def test_comparison_table_values():
-    a, b = np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1])
-    fits = _frame([
-        ["d", 2, "random", 0, "lloyd", 0.2, 10.0],
-        ["d", 2, "random", 1, "lloyd", 0.4, 12.0],
-        ["d", 2, "random", 0, "minibatch", 0.1, 11.0],
-        ["d", 2, "random", 1, "minibatch", 0.05, 15.0],
-    ])
-    labels = {(2, "random", 0): a, (2, "random", 1): b, (2, "random", 0, "minibatch"): a,
-              (2, "random", 1, "minibatch"): b}
-    per_fit = compare.per_fit(fits, labels)
-    assert list(per_fit["inertia_ratio"]) == [1.0, 1.2, 1.1, 1.5]
-    assert list(per_fit["time_vs_lloyd"]) == pytest.approx([2 / 3, 4 / 3, 1 / 3, 1 / 6])
-    assert list(per_fit["ari_to_best_lloyd"]) == pytest.approx([1.0, -0.5, 1.0, -0.5])
-    table = compare.table(per_fit, "d")
-    assert list(table["algorithm"]) == ["lloyd", "minibatch"]
-    mb = table.iloc[1]
-    assert mb["n_fits"] == 2 and mb["inertia_ratio_median"] == pytest.approx(1.3)
-    assert (mb["inertia_ratio_min"], mb["inertia_ratio_max"]) == (1.1, 1.5)
-    assert mb["fit_time_s_max"] == 0.1
-    guide = compare.guide(table.columns)
-    assert all(guide.values()), [c for c, v in guide.items() if not v]
-    lines = compare.findings(table)
-    assert lines[1].startswith("minibatch: median fit 75.0 ms, 0.25 × lloyd's time")
-
-
-def test_comparison_without_lloyd_has_no_agreement():
-    fits = _frame([["d", 2, "random", 0, "elkan", 0.2, 10.0]])
-    per_fit = compare.per_fit(fits, {(2, "random", 0, "elkan"): np.array([0, 1])})
-    assert per_fit["ari_to_best_lloyd"].isna().all() and per_fit["time_vs_lloyd"].isna().all()
-    assert compare.findings(compare.table(per_fit, "d")) == [
-        "elkan: median fit 200.0 ms, inertia 1.000 × the best fit's (medians over k)"]
 
 
 # --- the real workflow ----------------------------------------------------------------------

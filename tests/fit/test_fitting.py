@@ -1,4 +1,4 @@
-"""Unit tests of fitting, scoring and the fit cache."""
+"""Unit tests of fitting and scoring (the fit cache and the job runner: tests/jobs/)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from sklearn.datasets import load_iris, make_blobs
 from sklearn.preprocessing import StandardScaler
 
 from kmeans_sweep.fit import fitting, scores
-from kmeans_sweep.jobs.cache import FitCache
-from kmeans_sweep.jobs.runner import run_fits
 
 SETTINGS = {"n_init": 1, "max_iter": 300, "silhouette_sample_size": 5000}
 
@@ -102,69 +100,6 @@ def test_degenerate_fit_gives_null_scores_with_a_warning():
     assert np.isnan(got["silhouette"])
     assert np.isnan(got["calinski_harabasz"]) and np.isnan(got["davies_bouldin"])
     assert len(problems) == 2
-
-
-FITS = [[k, init, s] for k in (2, 3, 4) for init in ("k-means++", "random", "pca") for s in (0, 1)]
-
-
-def test_results_do_not_depend_on_grouping(iris, tmp_path):
-    X, y = iris
-    whole = run_fits(X, y, FITS, SETTINGS, "iris", FitCache(None))
-    parts = [run_fits(X, y, FITS[i::4], SETTINGS, "iris", FitCache(None)) for i in range(4)]
-    rows = {(r["k"], r["init"], r["seed"]): r for p in parts for r in p.rows}
-    for r in whole.rows:
-        other = rows[(r["k"], r["init"], r["seed"])]
-        for key, value in r.items():
-            if key not in ("fit_seconds", "score_seconds"):
-                assert other[key] == value or (np.isnan(value) and np.isnan(other[key])), key
-
-
-def test_cache_serves_identical_rows_and_only_new_fits_are_computed(iris, tmp_path):
-    X, y = iris
-    cache = FitCache(tmp_path / "cache")
-    first = run_fits(X, y, FITS[:6], SETTINGS, "iris", cache)
-    assert (first.computed, first.cached) == (6, 0)
-    second = run_fits(X, y, FITS[:9], SETTINGS, "iris", cache)
-    assert (second.computed, second.cached) == (3, 6)
-    assert second.rows[:6] == first.rows  # fit_seconds included: served, not recomputed
-    for key in first.labels:
-        assert np.array_equal(first.labels[key], second.labels[key])
-        assert np.array_equal(first.centers[key], second.centers[key])
-
-
-def test_cache_key_covers_everything_that_changes_a_fit(iris, tmp_path):
-    X, y = iris
-    cache = FitCache(tmp_path / "cache")
-    run_fits(X, y, FITS[:2], SETTINGS, "iris", cache)
-    # other settings, other data or other labels: nothing is served from the cache
-    for settings, data, labels in (
-        ({**SETTINGS, "max_iter": 5}, X, y),
-        ({**SETTINGS, "n_init": 2}, X, y),
-        ({**SETTINGS, "silhouette_sample_size": 50}, X, y),
-        (SETTINGS, X * 2, y),
-        (SETTINGS, X, None),
-    ):
-        again = run_fits(data, labels, FITS[:2], settings, "iris", FitCache(tmp_path / "c2"))
-        assert again.cached == 0
-        assert run_fits(data, labels, FITS[:2], settings, "iris", cache).cached == 0
-
-
-def test_damaged_cache_entries_are_recomputed(iris, tmp_path):
-    X, y = iris
-    cache = FitCache(tmp_path / "cache")
-    first = run_fits(X, y, FITS[:3], SETTINGS, "iris", cache)
-    entries = sorted((tmp_path / "cache").rglob("*.npz"))
-    assert len(entries) == 3
-    entries[0].write_bytes(entries[0].read_bytes()[:40])  # truncated, as by a crash
-    again = run_fits(X, y, FITS[:3], SETTINGS, "iris", cache)
-    assert (again.computed, again.cached) == (1, 2)
-    assert [r["inertia"] for r in again.rows] == [r["inertia"] for r in first.rows]
-
-
-def test_injected_failure(iris):
-    X, y = iris
-    with pytest.raises(RuntimeError, match="injected failure"):
-        run_fits(X, y, FITS[:3], SETTINGS, "iris", FitCache(None), fail_on="iris:2:k-means++:1")
 
 
 def test_label_scores_match_sklearn():

@@ -1,18 +1,14 @@
-"""The gap statistic as work items shared out to the fit jobs: assembled from any split, with
-or without the cache, it is exactly the table of one gap_statistic call."""
+"""The gap statistic as work items: the items, the table from their values, the reference sets
+(run by the fit jobs from the cache or not: tests/jobs/test_cache.py)."""
 
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 from sklearn.datasets import make_blobs
 
 from kmeans_sweep.definitions import DATA
 from kmeans_sweep.fit import gap
-from kmeans_sweep.jobs import cost
-from kmeans_sweep.jobs.cache import FitCache
-from kmeans_sweep.jobs.runner import run_gap_items
 
 SETTINGS = {"sample_size": 150, "n_init": 1, "max_iter": 300}
 
@@ -29,36 +25,6 @@ def test_items_cover_the_valid_ks_for_the_data_and_each_reference():
     assert gap.gap_points(200, 150) == 150 and gap.gap_points(100, None) == 100
 
 
-@pytest.mark.parametrize("split", [1, 2, 5])
-def test_items_split_over_jobs_give_the_one_call_table(blobs, tmp_path, split):
-    ks, n_refs = [1, 2, 3, 4], 3
-    whole = gap.gap_statistic(blobs, ks, n_refs=n_refs, sample_size=150)
-    items = gap.gap_items(ks, n_refs, gap.gap_points(len(blobs), 150))
-    cache = FitCache(tmp_path / "cache")
-    values = {}
-    for part in np.array_split(np.arange(len(items)), split):
-        result = run_gap_items(blobs, [items[i] for i in part], SETTINGS, "digest", cache)
-        assert result.computed == len(part) and result.cached == 0
-        values.update(result.values)
-    pd.testing.assert_frame_equal(gap.gap_table(values, ks, n_refs), whole, check_exact=True)
-    again = run_gap_items(blobs, items, SETTINGS, "digest", cache)  # a new plan: all cached
-    assert (again.computed, again.cached) == (0, len(items)) and again.values == values
-
-
-def test_cache_key_follows_what_the_value_depends_on(tmp_path):
-    cache = FitCache(tmp_path)
-    key = cache.gap_key("d", 3, 0, SETTINGS)
-    assert key == cache.gap_key("d", 3, 0, {**SETTINGS, "unrelated": 1})
-    changed = [
-        cache.gap_key("e", 3, 0, SETTINGS),
-        cache.gap_key("d", 4, 0, SETTINGS),
-        cache.gap_key("d", 3, 1, SETTINGS),
-        cache.gap_key("d", 3, 0, {**SETTINGS, "sample_size": 100}),
-        cache.gap_key("d", 3, 0, {**SETTINGS, "max_iter": 10}),
-    ]
-    assert key not in changed and len(set(changed)) == len(changed)
-
-
 def test_missing_items_and_large_k_give_nan_rows():
     values = {(2, DATA): 1.0, (2, 0): 2.0, (2, 1): 2.5}
     table = gap.gap_table(values, [2, 3], n_refs=2)
@@ -66,13 +32,6 @@ def test_missing_items_and_large_k_give_nan_rows():
     assert table.loc[0, "gap"] == pytest.approx(1.25)
     assert table.loc[0, "sk"] == pytest.approx(0.25 * np.sqrt(1.5))
     assert table.loc[1, ["log_w", "gap", "sk"]].isna().all()
-
-
-def test_gap_cost_grows_with_k_and_uses_the_sample():
-    small = cost.gap_costs(100_000, 8, [(2, 0), (8, 0)], SETTINGS)
-    assert small[1] > small[0]
-    # the gap works on the sample: the data's size beyond it does not matter
-    assert np.array_equal(small, cost.gap_costs(10_000_000, 8, [(2, 0), (8, 0)], SETTINGS))
 
 
 @pytest.mark.parametrize("shape", [(40, 300), (30, 30), (120, 5)])

@@ -1,5 +1,5 @@
 """Every picture agrees with the choose_k table, keeps its text readable, and keeps one colour per
-init method; the captions say what the pictures draw; the tables are rounded and explained."""
+init method; the captions say what the pictures draw (the tables for people: tests/tables/)."""
 
 from __future__ import annotations
 
@@ -41,7 +41,6 @@ from kmeans_sweep.plots import pca as cluster_plot
 from kmeans_sweep.plots.silhouette import draw_silhouette_diagram, spread_labels
 from kmeans_sweep.plots.style import INIT_COLORS, PICK_COLOR, RESERVED_COLORS, init_colors
 from kmeans_sweep.tables import compare, methods
-from kmeans_sweep.tables import render as tables
 
 REPO = Path(__file__).resolve().parents[2]
 INITS = ("k-means++", "random", "pca")
@@ -349,29 +348,6 @@ def test_headline_says_uncertain_and_names_candidates():
     lines = verdict.headline(edge, "blobs", [2, 3, 4])
     assert lines[0].startswith("blobs: no clear k. Candidates: k = 3"), lines
     assert "the largest k swept, and abstain" in lines[1] and "widen the sweep" in lines[1]
-
-
-# --------------------------------------------------------------------------- #
-# tables for people
-# --------------------------------------------------------------------------- #
-def test_tables_are_rounded_and_every_column_explained():
-    fits = sweep()[2]
-    from kmeans_sweep.tables.aggregate import summarize
-
-    summary = summarize(fits)
-    shown = tables.for_people(summary)
-    assert shown["inertia_mean"].map(lambda v: len(f"{v:g}".replace(".", "")) <= 6).all()
-    assert shown["silhouette_mean"].map(lambda v: round(v, 4) == v).all()
-    assert np.allclose(shown["silhouette_mean"], summary["silhouette_mean"], atol=5e-5)
-    guide = tables.summary_guide(summary.columns)
-    assert all(guide[c] for c in summary.columns), [c for c in guide if not guide[c]]
-    choice = sweep()[-1]
-    assert set(choice.columns) <= set(tables.CHOICE_GUIDE)
-    readme = (REPO / "docs" / "outputs.md").read_text()
-    for col in [*tables.METRICS, *[c for c in tables.CHOICE_GUIDE if c != "dataset"]]:
-        assert f"`{col}`" in readme, f"docs/outputs.md does not explain {col}"
-    page = tables.to_html(choice, "t", tables.CHOICE_GUIDE, ["intro"], highlight="recommended")
-    assert page.count("<tr") == len(choice) + 1 and "<dt>seed_stability_ari</dt>" in page
 
 
 @pytest.mark.parametrize("n, n_features", [(500, 1), (500, 2), (500, 9), (500, 500), (40, 500)])

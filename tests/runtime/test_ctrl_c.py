@@ -13,6 +13,16 @@ from snakemake.logging import ColorizingTextHandler
 from kmeans_sweep.runtime import ctrl_c
 
 
+@pytest.fixture(autouse=True)
+def python_handles_sigint():
+    """SIGINT raises KeyboardInterrupt in these tests, as in any Python started from a shell,
+    even when the test run was started with SIGINT ignored (``nohup ... &``, a backgrounded CI
+    step: Python then leaves it ignored, and a SIGINT sent here would never arrive)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 class InterruptedStream(io.StringIO):
     """A console that receives SIGINT while the first line is being written to it."""
 

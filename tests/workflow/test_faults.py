@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from conftest import REPO, SNAKEMAKE, Workflow, tiny_config
+from conftest import REPO, SNAKEMAKE, Workflow, default_sigint, tiny_config
 
 from kmeans_sweep import progress_view as progress
 from kmeans_sweep.io import atomic_path
@@ -76,7 +76,8 @@ class Run:
             self._flowing.set()
         cmd = [SNAKEMAKE, "-s", str(REPO / "Snakefile"), "-d", str(wf.path), "--cores", "2", *args]
         self.proc = subprocess.Popen(
-            cmd, cwd=wf.path, stdout=write_fd, stderr=subprocess.STDOUT, start_new_session=True
+            cmd, cwd=wf.path, stdout=write_fd, stderr=subprocess.STDOUT, start_new_session=True,
+            preexec_fn=default_sigint,  # SIGINT reaches it even if this test run ignores it
         )
         os.close(write_fd)
         self._reader = threading.Thread(target=self._read, args=(read_fd,), daemon=True)

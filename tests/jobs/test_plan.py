@@ -1,17 +1,12 @@
-"""Unit tests of the cost model, the job plan and the Slurm status adapter."""
+"""Unit tests of the cost model and the job plan."""
 
 from __future__ import annotations
-
-import json
-import os
-import stat
 
 import numpy as np
 import pytest
 
 from kmeans_sweep.fit import gap
 from kmeans_sweep.jobs import cost, plan
-from kmeans_sweep.runtime import slurm_status
 
 SETTINGS = {"n_init": 1, "max_iter": 300, "silhouette_sample_size": 5000}
 DEFAULT = {
@@ -75,6 +70,14 @@ def test_calibration_uses_recorded_jobs(tmp_path):
     (tmp_path / cost.TIMINGS_DIR / "broken.json").write_text("{")
     spu, source = cost.seconds_per_unit(tmp_path)
     assert spu == pytest.approx(2e-9) and source == "median of 3 recorded jobs"
+
+
+def test_gap_cost_grows_with_k_and_uses_the_sample():
+    settings = {**GAP_SETTINGS, "sample_size": 150}
+    small = cost.gap_costs(100_000, 8, [(2, 0), (8, 0)], settings)
+    assert small[1] > small[0]
+    # the gap works on the sample: the data's size beyond it does not matter
+    assert np.array_equal(small, cost.gap_costs(10_000_000, 8, [(2, 0), (8, 0)], settings))
 
 
 # --- the plan -----------------------------------------------------------------------------
@@ -156,56 +159,3 @@ def test_default_sweep_fills_eight_cores():
     assert n == 8 and len(costs) == 570
     slurm = plan.job_count(costs, 100, 300, None, 5e-10, gap_costs)
     assert slurm == 1  # the default sweep is minutes of work at most: one cluster job
-
-
-# --- the Slurm status adapter ---------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "raw, expected",
-    [
-        ("CANCELLED by 1000", "CANCELLED"),
-        ("CANCELLED+", "CANCELLED"),
-        ("COMPLETED", "COMPLETED"),
-        ("RUNNING", "RUNNING"),
-        ("PENDING", "PENDING"),
-        ("OUT_OF_MEMORY", "OUT_OF_MEMORY"),
-        ("REVOKED", "FAILED"),
-        ("SOMETHING_NEW", "FAILED"),
-    ],
-)
-def test_states_the_plugin_does_not_know_become_failed(raw, expected):
-    assert slurm_status.normalize_state(raw) == expected
-
-
-def test_normalize_rewrites_only_the_state_column():
-    out = "17|CANCELLED by 0\n18|RUNNING\n19|COMPLETED\n"
-    assert slurm_status.normalize(out) == "17|CANCELLED\n18|RUNNING\n19|COMPLETED\n"
-    assert slurm_status.normalize("") == ""
-
-
-def _fake_sacct(folder, output: str):
-    folder.mkdir()
-    script = folder / "sacct"
-    script.write_text(f"#!/bin/sh\necho \"$@\" > {folder}/args\nprintf '{output}'\nexit 3\n")
-    script.chmod(script.stat().st_mode | stat.S_IEXEC)
-
-
-def test_the_adapter_wraps_the_real_sacct(tmp_path, monkeypatch, capfd):
-    _fake_sacct(tmp_path / "slurm", "5|CANCELLED by 0\\n")
-    monkeypatch.setenv("PATH", f"{slurm_status.BIN}{os.pathsep}{tmp_path / 'slurm'}")
-    assert slurm_status.real_sacct() == str(tmp_path / "slurm" / "sacct")
-    code = slurm_status.main(["-X", "--parsable2", "--format=JobIdRaw,State", "--name", "x"])
-    assert code == 3 and capfd.readouterr().out == "5|CANCELLED\n"
-
-
-def test_use_adapter_only_with_slurm(tmp_path, monkeypatch):
-    monkeypatch.setenv("PATH", str(tmp_path))
-    slurm_status.use_adapter()
-    assert os.environ["PATH"] == str(tmp_path)  # no sacct: nothing to adapt
-    _fake_sacct(tmp_path / "slurm", "")
-    monkeypatch.setenv("PATH", str(tmp_path / "slurm"))
-    slurm_status.use_adapter()
-    slurm_status.use_adapter()  # idempotent
-    assert os.environ["PATH"].split(os.pathsep) == [str(slurm_status.BIN), str(tmp_path / "slurm")]
-    assert json.dumps(os.environ["PATH"])
