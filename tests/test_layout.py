@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "workflow" / "kmeans_sweep"
 STAGES = {
     "io": 0, "definitions": 0, "sources": 0,
     "data": 1, "fit": 2, "jobs": 3, "tables": 4, "choose": 5, "plots": 6,
-    "config": 7, "steps": 7, "progress_view": 7,
+    "config": 7, "steps": 7, "progress_view": 7, "answers": 7,
 }
 TOP = 7
 SIDE = "runtime"  # imports only stage 0; only the top (stage 7) may import it

@@ -48,14 +48,29 @@ def block(datasets, results: str = "results") -> str:
     return "\n".join(lines)
 
 
+#: Short names of the criteria in the first page's table, and the legend saying what they are.
+SHORT = {"elbow": "elbow", "silhouette": "sil", "calinski_harabasz": "CH",
+         "davies_bouldin": "DB", "gap": "gap", "stability": "stab", "consensus": "cons",
+         "prediction_strength": "PS", "ari_with_labels": "ARI*"}
+LEGEND = ("sil: silhouette, CH: Calinski-Harabasz, DB: Davies-Bouldin, stab: seed stability, "
+          "cons: consensus, PS: prediction strength, ARI*: best ARI with the true labels (not "
+          "used to recommend); –: no pick, or a pick at the sweep's largest k that abstains.")
+#: Snakemake's report centres its pages vertically, which cuts off the top of a page taller
+#: than the window; "safe" centring aligns such a page to the top instead.
+STYLE = ".. raw:: html\n\n   <style>.items-center { align-items: safe center; }</style>\n"
+
+
 def landing_page(datasets: list[str], choices: dict, criteria_pngs: dict, description: str) -> str:
     """The report's first page (reStructuredText; Snakemake renders it with Jinja, so the
     description's ``{{ ... }}`` still work): the answer for every dataset first (recommended k,
-    confidence, why, every criterion's pick, criteria.png), then the workflow's description."""
-    parts = ["The answer", "==========", ""]
+    confidence, why, every criterion's pick, criteria.png), then the workflow's description,
+    folded under "How it was computed"."""
+    parts = [STYLE, "The answer", "==========", ""]
     for dataset in datasets:
         parts += _dataset_section(dataset, choices[dataset], criteria_pngs.get(dataset))
-    parts += ["How it was computed", "===================", "", description.strip(), ""]
+    parts += [".. raw:: html", "", "   <details><summary><b>How it was computed</b> (the "
+              "workflow, its steps and this run's configuration)</summary>", "",
+              description.strip(), "", ".. raw:: html", "", "   </details>", ""]
     return "\n".join(parts)
 
 
@@ -78,15 +93,14 @@ def _dataset_section(dataset: str, choice, png) -> list[str]:
 
 
 def _picks_table(choice) -> list[str]:
-    """Every criterion's pick, as a small RST list-table."""
+    """Every criterion's pick in one small RST table: the criteria across, their ks below."""
     import pandas as pd
 
-    rows = [(str(r.criterion), "–" if pd.isna(r.k) else str(int(r.k)))
-            for r in choice.itertuples() if r.criterion != "recommended"]
-    out = [".. list-table::", "   :header-rows: 1", "", "   * - criterion", "     - k"]
-    for criterion, k in rows:
-        out += [f"   * - {criterion.replace('_', ' ')}", f"     - {k}"]
-    return [*out, ""]
+    rows = [(SHORT.get(str(r.criterion), str(r.criterion)), "–" if pd.isna(r.k) else
+             str(int(r.k))) for r in choice.itertuples() if r.criterion != "recommended"]
+    head = "   * - criterion\n" + "".join(f"     - {c}\n" for c, _ in rows)
+    body = "   * - k\n" + "".join(f"     - {k}\n" for _, k in rows)
+    return [".. list-table::", "   :header-rows: 1", "", head + body, _escape(LEGEND), ""]
 
 
 def _escape(text: str) -> str:
