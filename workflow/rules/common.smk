@@ -19,7 +19,13 @@ from kmeans_sweep import config as cfg  # noqa: E402
 from kmeans_sweep.fit import algorithms, gap  # noqa: E402
 from kmeans_sweep.jobs import cost, plan, resample_items  # noqa: E402
 from kmeans_sweep import answers  # noqa: E402
-from kmeans_sweep.runtime import ctrl_c, end_of_run, plan_file, slurm_status  # noqa: E402
+from kmeans_sweep.runtime import (  # noqa: E402
+    ctrl_c,
+    end_of_run,
+    job_counts,
+    plan_file,
+    slurm_status,
+)
 from kmeans_sweep.sources import code_hash  # noqa: E402
 
 # a Ctrl-C while Snakemake prints a line must stop the run too (ctrl_c.py)
@@ -110,22 +116,38 @@ def _slots():
 
 def jobs_per_dataset(datasets):
     """The head process decides how many fit jobs each dataset gets and exports the numbers,
-    so that a cluster node re-parsing this file plans exactly the same jobs."""
+    so that a cluster node re-parsing this file plans exactly the same jobs. The count of the
+    last run with the same plan is kept (runtime/job_counts.py): new timings alone change
+    nothing."""
     if workflow.remote_exec and JOBS_ENVVAR in os.environ:
         return json.loads(os.environ[JOBS_ENVVAR])
     slots, target, cap = _slots(), config["target_job_seconds"], config["fits_per_job"]
-    jobs = {
-        name: plan.job_count(
-            grid_costs(name),
-            slots,
-            target,
-            cap,
-            SECONDS_PER_UNIT,
-            gap_work(name)[1],
-            resample_work(name)[1],
+    jobs = {}
+    for name in datasets:
+        info = DATASETS[name]
+        key = job_counts.plan_key(
+            [info.n_samples, info.n_features],
+            GRIDS[name],
+            FIT_SETTINGS,
+            gap_work(name)[0],
+            GAP_SETTINGS,
+            resample_work(name)[0],
+            RESAMPLING,
+            [slots, target, cap],
         )
-        for name in datasets
-    }
+        jobs[name] = job_counts.remembered(
+            name,
+            key,
+            lambda name=name: plan.job_count(
+                grid_costs(name),
+                slots,
+                target,
+                cap,
+                SECONDS_PER_UNIT,
+                gap_work(name)[1],
+                resample_work(name)[1],
+            ),
+        )
     os.environ[JOBS_ENVVAR] = json.dumps(jobs)
     return jobs
 
