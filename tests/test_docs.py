@@ -19,6 +19,9 @@ Conventions the checks rely on (docs/development.md repeats them for writers):
   every module of workflow/kmeans_sweep/ under its ``kmeans_sweep/`` line, one entry per line
   in the name column (a folder as ``name/``, its modules indented below it; several names may
   share a line, separated by ``, ``), and no module that does not exist.
+- README.md's ```text block that starts with the end-of-run block's header (``kmeans-sweep: the
+  answer``) is the default run's block, pasted from a real run: a line per dataset of
+  config.yaml, each as ``kmeans_sweep.answers.line`` renders it, and the report command last.
 """
 
 from __future__ import annotations
@@ -390,6 +393,53 @@ def layout_problems(block: str, root: Path) -> list[str]:
 
 
 # --------------------------------------------------------------------------- #
+# 6. README's end-of-run block <-> kmeans_sweep.answers
+# --------------------------------------------------------------------------- #
+def answer_block(text: str) -> str | None:
+    """The first ```text block that starts with the end-of-run block's header."""
+    from kmeans_sweep.answers import HEADER
+
+    return next((body for lang, body, _ in code_blocks(text)
+                 if lang == "text" and body.startswith(HEADER)), None)
+
+
+def answer_block_problems(block: str, datasets: list[str]) -> list[str]:
+    """What in an end-of-run block the code would not print for ``datasets``: the header and
+    the report line as ``answers.block`` prints them around no dataset; one line per dataset,
+    in order, each matching the line format (k, confidence, reason, the dataset's
+    choose_k.html) and rendered back by ``answers.line`` to the same text (so aligned)."""
+    from kmeans_sweep import answers
+    from kmeans_sweep.choose.choose_k import NO_STRUCTURE
+
+    header, report = answers.block([]).splitlines()
+    lines = block.splitlines()
+    problems = []
+    if not lines or lines[0] != header:
+        problems.append(f"the first line must be {header!r}")
+    if not lines or lines[-1] != report:
+        problems.append(f"the last line must be {report!r}")
+    body = lines[1:-1]
+    names = [re.sub(r":.*", "", ln).strip() for ln in body]
+    if names != list(datasets):
+        problems.append(f"one line per dataset {list(datasets)} expected, found {names}")
+    width = max((len(n) for n in names), default=0)
+    confidence = "|".join(re.escape(c) for c in ("clear", "uncertain", NO_STRUCTURE))
+    for ln in body:
+        m = re.fullmatch(rf"  (?P<name>[^:\s]+):(?P<pad> *) (?:k = (?P<k>\d+)|no recommendation)"
+                         rf" \((?P<confidence>{confidence})\): (?P<reason>.+); see results/"
+                         rf"(?P=name)/choose_k\.html", ln)
+        if m is None:
+            problems.append(f"not a line answers.line prints: {ln!r}")
+            continue
+        said = {"k": None if m["k"] is None else int(m["k"]), "confidence": m["confidence"],
+                "reason": m["reason"]}
+        again = "  " + answers.line(m["name"], said, width)
+        if again != ln:
+            problems.append(f"answers.line prints {again!r}, not {ln!r}")
+    return problems
+
+
+# --------------------------------------------------------------------------- #
 # the checks on the real docs
 # --------------------------------------------------------------------------- #
 def _schema() -> dict:
@@ -466,6 +516,40 @@ def test_the_layout_names_every_module_of_the_package():
     problems = layout_problems(block, root)
     assert not problems, "docs/development.md, Layout:\n" + "\n".join(problems)
     assert len(layout_modules(block)) == len(package_modules(root)) > 50
+
+
+def test_the_readme_shows_the_answer_block_as_the_code_prints_it():
+    """README.md's block (pasted from the default run) has the format answers.block prints,
+    for the datasets of config.yaml (a change of the format: paste the block of a new run)."""
+    readme = (REPO / "README.md").read_text()
+    block = answer_block(readme)
+    assert block is not None, "README.md shows no end-of-run block"
+    assert readme.index(block) < readme.index("## What you get"), "not on the first screen"
+    datasets = list(yaml.safe_load((REPO / "config.yaml").read_text())["datasets"])
+    problems = answer_block_problems(block, datasets)
+    assert not problems, "README.md's end-of-run block:\n" + "\n".join(problems)
+
+
+def test_a_block_the_code_renders_has_the_readme_blocks_shape(tmp_path, monkeypatch):
+    """answers.block on a stored tiny choose_k table, for the README block's datasets: the same
+    lines, header and report line as the README's, the answers in the same column."""
+    from _choices import store, three_blobs
+
+    from kmeans_sweep import answers
+
+    readme_block = answer_block((REPO / "README.md").read_text()).splitlines()
+    datasets = [ln.split(":")[0].strip() for ln in readme_block[1:-1]]
+    monkeypatch.chdir(tmp_path)
+    for dataset in datasets:
+        store(tmp_path / "results", dataset, three_blobs())
+    rendered = answers.block(datasets).splitlines()
+    assert answer_block_problems("\n".join(rendered), datasets) == []
+    assert len(rendered) == len(readme_block)
+    assert (rendered[0], rendered[-1]) == (readme_block[0], readme_block[-1])
+    column = len(f"  {max(datasets, key=len)}: ")
+    for new, old in zip(rendered[1:-1], readme_block[1:-1], strict=True):
+        assert new[:column] == old[:column] and " " not in (new[column], old[column])
+        assert new.endswith(old[old.rindex("; see "):])
 
 
 def test_one_version_everywhere():
@@ -683,3 +767,37 @@ def test_layout_check_fails_on_a_module_that_does_not_exist(toy_package):
     ]
     twice = LAYOUT.replace("io.py, sources.py", "io.py, io.py, sources.py")
     assert layout_problems(twice, toy_package) == ["io.py: named twice in the layout"]
+
+
+ANSWER_BLOCK = """kmeans-sweep: the answer
+  iris:   k = 3 (clear): 5 of 6 criteria pick k=3; see results/iris/choose_k.html
+  noise:  k = 1 (no structure): no cluster structure: why; see results/noise/choose_k.html
+  digits: no recommendation (uncertain): no k could be recommended; see results/digits/choose_k.html
+  every plot and table, with how to read them: snakemake --report results/report.html"""
+
+
+def test_answer_block_check_passes_on_the_codes_format():
+    assert answer_block_problems(ANSWER_BLOCK, ["iris", "noise", "digits"]) == []
+    page = f"intro\n```text\nnot it\n```\n```text\n{ANSWER_BLOCK}\n```\n"
+    assert answer_block(page) == ANSWER_BLOCK and answer_block("```text\nx\n```\n") is None
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        ("kmeans-sweep: the answer", "kmeans-sweep: answers", "the first line must be"),
+        ("--report results/report.html", "--report report.html", "the last line must be"),
+        ("  iris:   k", "  iris:  k", "answers.line prints '  iris:   k = 3"),  # misaligned
+        ("k = 3 (clear)", "k = 3 (sure)", "not a line answers.line prints"),
+        ("see results/iris/", "see results/wine/", "not a line answers.line prints"),
+        ("(clear): 5", "(clear) - 5", "not a line answers.line prints"),
+    ],
+)
+def test_answer_block_check_fails_on_a_block_the_code_would_not_print(old, new, problem):
+    problems = answer_block_problems(ANSWER_BLOCK.replace(old, new), ["iris", "noise", "digits"])
+    assert len(problems) == 1 and problems[0].startswith(problem), problems
+
+
+def test_answer_block_check_fails_on_other_datasets():
+    assert answer_block_problems(ANSWER_BLOCK, ["iris", "digits"]) == [
+        "one line per dataset ['iris', 'digits'] expected, found ['iris', 'noise', 'digits']"]
