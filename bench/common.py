@@ -131,6 +131,15 @@ def job_peaks(path: Path) -> dict[str, float]:
     return {name: float(row["max_rss"]) for name, row in benchmark_rows(path, "*").items()}
 
 
+def print_run(path: Path, seconds: float, width: int) -> tuple[dict[str, float], str]:
+    """Print a run's wall time and every job's peak memory; (the peaks, the largest's job)."""
+    peaks = job_peaks(path)
+    print(f"   wall time {seconds:.1f} s")
+    for name, mb in peaks.items():
+        print(f"   peak memory {name:{width}s} {mb / 1024:5.2f} GiB")
+    return peaks, max(peaks, key=peaks.get)
+
+
 def job_seconds(path: Path) -> dict[str, float]:
     """Wall seconds of every job, from Snakemake's benchmark files."""
     return {

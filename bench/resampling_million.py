@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shutil
 
-from .common import default_config, job_peaks, snakemake, workdir
+from .common import default_config, print_run, snakemake, workdir
 
 
 def resampling_million(cores: int, centers: int = 5) -> None:
@@ -28,11 +28,7 @@ def resampling_million(cores: int, centers: int = 5) -> None:
         f"== 9. resampling at scale: blobs 1,000,000 x 32 ({centers} centres), H=20, B=2, k 2-8"
     )
     t, _ = snakemake(path, "--cores", str(cores))
-    peaks = job_peaks(path)
-    worst = max(peaks, key=peaks.get)
-    print(f"   wall time {t:.1f} s")
-    for name, mb in peaks.items():
-        print(f"   peak memory {name:22s} {mb / 1024:5.2f} GiB")
+    peaks, worst = print_run(path, t, 22)
     print(f"   largest: {peaks[worst] / 1024:.2f} GiB ({worst}); target <= 2.5 GiB")
     choice = pd.read_parquet(path / "results/blobs1m/choose_k.parquet").set_index("criterion")
     for row in ("consensus", "prediction_strength", "recommended"):

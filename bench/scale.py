@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shutil
 
-from .common import default_config, fit_counts, job_peaks, snakemake, workdir
+from .common import default_config, fit_counts, print_run, snakemake, workdir
 
 
 def scale(cores: int) -> None:
@@ -20,11 +20,7 @@ def scale(cores: int) -> None:
     print("== 6. scale: blobs 1,000,000 x 32, k 4/8/12/16, k-means++, seeds 0 and 1")
     t, _ = snakemake(path, "--cores", str(cores))
     _, _, fit_s, score_s = fit_counts(path)
-    peaks = job_peaks(path)
-    worst = max(peaks, key=peaks.get)
-    print(f"   wall time {t:.1f} s")
-    for name, mb in peaks.items():
-        print(f"   peak memory {name:18s} {mb / 1024:5.2f} GiB")
+    peaks, worst = print_run(path, t, 18)
     print(f"   peak memory per job: {peaks[worst] / 1024:.2f} GiB ({worst}); target <= 1.5 GiB")
     print(
         f"   fitting {fit_s:.1f} s, scoring {score_s:.1f} s: scoring adds "

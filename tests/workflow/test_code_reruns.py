@@ -23,9 +23,11 @@ pytestmark = pytest.mark.slow  # the real workflow, three times
 #: every rule of the tiny run (resampling on, one algorithm)
 EVERY_RULE = {
     "prepare_dataset", "fit_chunk", "aggregate_fits", "choose_k", "resampling",
-    "compare_algorithms", "plot_sweep", "silhouette_diagrams", "plot_resampling", "all",
+    "compare_algorithms", "plot_sweep", "silhouette_diagrams", "plot_resampling",
+    "landing_page", "all",
 }
-PICTURES = {"plot_sweep", "silhouette_diagrams", "plot_resampling"}
+#: the picture rules, and the report's first page, which shows criteria.png
+PICTURES = {"plot_sweep", "silhouette_diagrams", "plot_resampling", "landing_page"}
 CONFIG = tiny_config(resampling=RESAMPLING)
 
 

@@ -32,7 +32,7 @@ def _started_jobs(output: str) -> dict[str, int]:
 
 
 def test_fit_jobs_show_progress_on_the_terminal_and_in_the_view(workflow: Workflow):
-    """Two fit jobs of 12 items (6 fits, 6 gap fits) made to last over 12 s each (a test
+    """Two fit jobs of 14 items (6 fits, 8 gap fits) made to last over 12 s each (a test
     hook sleeps 1 s after each item): each prints progress lines before it finishes, with
     counts that only grow up to its total; the progress view follows the run."""
     config = tiny_config(cache_dir="results/.cache", target_job_seconds=0.0001)
@@ -81,11 +81,12 @@ def test_fit_jobs_show_progress_on_the_terminal_and_in_the_view(workflow: Workfl
     # every progress line is whole: nothing else on it, nothing of it elsewhere
     assert output.count("kmeans-sweep progress") == len(_matches(output))
     # the jobs' logs keep their lines
-    assert "12/12 fits done" in workflow.logs("iris", "fit_chunk0.log").read_text()
+    # 6 fits and 8 gap fits (k = 1 too) in each job
+    assert "14/14 fits done" in workflow.logs("iris", "fit_chunk0.log").read_text()
 
     running = [v for v in views if v["datasets"]["iris"]["jobs"]["running"] == 2]
     assert running, views
-    assert 0 < running[-1]["datasets"]["iris"]["slowest"]["total"] == 12
+    assert 0 < running[-1]["datasets"]["iris"]["slowest"]["total"] == 14
     assert running[-1]["left"] is not None
     done = progress.summarize(workflow.path)
     assert (done["done"], done["total"], done["snakemake"]) == (24, 24, "not running")

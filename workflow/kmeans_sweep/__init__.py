@@ -21,4 +21,4 @@ stages before it, never from a later one (``tests/test_layout.py`` checks this w
 only the base, and only the top imports it.
 """
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
