@@ -89,7 +89,7 @@ def test_fit_jobs_show_progress_on_the_terminal_and_in_the_view(workflow: Workfl
     assert 0 < running[-1]["datasets"]["iris"]["slowest"]["total"] == 14
     assert running[-1]["left"] is not None
     done = progress.summarize(workflow.path)
-    assert (done["done"], done["total"], done["snakemake"]) == (24, 24, "not running")
+    assert (done["done"], done["total"], done["snakemake"]) == (28, 28, "not running")
     assert done["datasets"]["iris"]["jobs"]["finished"] == 2
     text = subprocess.run(
         [sys.executable, str(REPO / "workflow/bin/sweep-progress"), str(workflow.path)],
@@ -97,7 +97,7 @@ def test_fit_jobs_show_progress_on_the_terminal_and_in_the_view(workflow: Workfl
         text=True,
         check=True,
     ).stdout
-    assert "iris: 24/24 fits (100 %); fit jobs: 2 finished, 0 running, 0 waiting" in text
+    assert "iris: 28/28 fits (100 %); fit jobs: 2 finished, 0 running, 0 waiting" in text
 
 
 def _matches(output: str) -> list[tuple[int, re.Match]]:
