@@ -36,8 +36,9 @@ on ``sys.path`` (for ``kmeans_sweep``).
    the medians over k of its comparison.csv columns (fit time, time relative to lloyd,
    inertia / best at k, ARI with the best lloyd partition).
 9. Resampling at scale (resampling_million.py; only with --resampling-million, which runs it
-   alone): 1,000,000 x 32 blobs, 5 centres, float32, resampling H=20, B=2, k 2-8: every job's
-   peak memory (target <= 2.5 GiB) and the resampling picks (the true k).
+   alone): 1,000,000 x 32 blobs, 5 centres, float32, k 2-8, the default resampling (on a
+   fixed sample of resampling.max_rows rows) beside resamples: 0: the wall-time ratio (target
+   <= 3), every job's peak memory (target <= 2.5 GiB) and the picks (the true k).
 10. Wide data (wide.py; only with --wide, which runs it alone): 400 samples x 20,000 genes,
    float32, 4 subtypes carried by 2,000 genes, stored genes in rows (a features_in_rows CSV
    with a labels file), swept twice in one run: all genes, and `top_variable_features: 2000`

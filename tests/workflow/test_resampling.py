@@ -98,3 +98,34 @@ def test_more_resamples_compute_only_the_new_subsamples(run):
     assert resampling_counts(run) == (3 * 3 * 3, 6 * 3 * 3 + 3 * 3)
     table = pd.read_parquet(run.results("iris", "resampling.parquet"))
     assert (table["resamples"] == 9).all()
+
+
+def test_above_max_rows_the_evidence_is_the_fixed_samples_and_equals_the_reference(tmp_path):
+    """resampling.max_rows below n: the fit jobs and the resampling step work on the same
+    fixed sample of rows as the one-process reference; the per-row table names the data's
+    rows; the page says how many rows were used."""
+    from conftest import Workflow
+
+    from kmeans_sweep.choose.resampling.reference import resampling_statistics
+    from kmeans_sweep.fit.resample import evidence_rows
+
+    wf = Workflow(tmp_path)
+    capped = {**RESAMPLING, "max_rows": 100}
+    wf.write_config(tiny_config(resampling=capped, fits_per_job=4))
+    wf.run("results/iris/resampling.parquet")
+    X = np.load(wf.results("iris", "prepared", "X.npy"))
+    table = pd.read_parquet(wf.results("iris", "resampling.parquet"))
+    fits = pd.read_parquet(wf.results("iris", "fits.parquet"))
+    labels = io.read_labels([wf.results("iris", "labels.parquet")])
+    best = {}
+    for k, rows in fits.sort_values("inertia", kind="stable").groupby("k"):
+        r = rows.iloc[0]
+        best[int(k)] = labels[io.fit_key(int(k), r["init"], int(r["seed"]))]
+    ref = resampling_statistics(X, [2, 3, 4], capped, best_labels=best)["resampling"]
+    for col in ("pac", "area", "rcsi", "ps_mean", "ps_sd"):
+        assert np.allclose(table[col], ref[col], equal_nan=True, rtol=0, atol=1e-12), col
+    assert (table["rows_used"] == 100).all()
+    items = pd.read_parquet(wf.results("iris", "item_consensus.parquet"))
+    assert set(items["row"]) <= set(evidence_rows(150, 100, 0))
+    page = wf.results("iris", "resampling.html").read_text()
+    assert "a fixed sample of 100 rows (resampling.max_rows)" in page

@@ -313,7 +313,7 @@ def get_fit_mem_mb(wildcards, attempt):
 def get_resampling_mem_mb(wildcards, attempt):
     """Memory for the resampling step: one subsample's labels at a time, the pair sample's
     counts (a few arrays of pairs), the per-row arrays, and headroom."""
-    n = DATASETS[wildcards.dataset].n_samples
+    n = resample_items.evidence_size(DATASETS[wildcards.dataset].n_samples, RESAMPLING)
     pairs = min(RESAMPLING["pairs"], n * (n - 1) // 2)
     return int((600 + (40 * pairs + 64 * n) / 2**20) * attempt)
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 SUBSAMPLE_TAG = 0x5253  # "RS": rows of subsample h
+EVIDENCE_TAG = 0x4556  # "EV": the rows the evidence uses above max_rows
 SPLIT_TAG = 0x5053  # "PS": half-split m
 NULL_TAG = 0x4E55  # "NU": null reference b
 FIT_TAG = 0x4654  # "FT": random_state of a resample fit
@@ -42,6 +43,18 @@ def _rng(*entropy: int) -> np.random.Generator:
 def fit_seed(*entropy: int) -> int:
     """A KMeans ``random_state`` (0 .. 2**32-1) from the given non-negative integers."""
     return int(np.random.SeedSequence([int(e) for e in entropy]).generate_state(1)[0])
+
+
+def evidence_rows(n: int, max_rows: int | None, seed: int) -> np.ndarray | None:
+    """The rows the resampling evidence uses: every row (None) up to ``max_rows``; above it a
+    fixed uniform sample of ``max_rows`` rows, sorted, drawn from (seed, EVIDENCE_TAG). Every
+    item, the pair sample and the tables then work on those rows as if they were the data, so
+    the cost does not grow with n (stability-based choices of k behave differently as n grows:
+    Ben-David, von Luxburg & Pal 2006)."""
+    if not max_rows or n <= max_rows:
+        return None
+    rng = np.random.default_rng(np.random.SeedSequence([int(seed), EVIDENCE_TAG]))
+    return np.sort(rng.choice(n, size=int(max_rows), replace=False))
 
 
 def subsample(n: int, fraction: float, seed: int, h: int) -> np.ndarray:

@@ -32,7 +32,7 @@ RESAMPLE_CODE_HASH = hashlib.sha256(
     (ALGORITHM_CODE_HASH + (_HERE / "resample.py").read_text()).encode()
 ).hexdigest()[:16]
 #: the settings a resampling item's result depends on (the counts H, B, M do not change it)
-RESAMPLE_SETTINGS = ("fraction", "seed", "init", "algorithm", "n_init", "max_iter")
+RESAMPLE_SETTINGS = ("fraction", "seed", "init", "algorithm", "n_init", "max_iter", "max_rows")
 
 
 # --- cache --------------------------------------------------------------------------------
@@ -90,7 +90,7 @@ class FitCache:
         ident = {
             "data": data_hash,
             "resample": [item[0], *(int(v) for v in item[1:])],
-            "settings": {name: settings[name] for name in names},
+            "settings": {name: settings.get(name) for name in names},
             "versions": versions(),
             "code": RESAMPLE_CODE_HASH,
         }

@@ -139,8 +139,9 @@ def resample_costs(n: int, d: int, items, settings: dict) -> np.ndarray:
     from collections import Counter
 
     from ..definitions import DATA
-    from .resample_items import drawn_rows
+    from .resample_items import drawn_rows, evidence_size
 
+    n = evidence_size(n, settings)
     init, algorithm = settings["init"], settings["algorithm"]
     n_init, max_iter, batch = settings["n_init"], settings["max_iter"], settings["batch_size"]
     sub, half = drawn_rows(n, settings["fraction"]), max(n // 2, 1)

@@ -19,6 +19,12 @@ def enabled(resampling: dict) -> bool:
     return int(resampling.get("resamples", 0)) > 0
 
 
+def evidence_size(n: int, resampling: dict) -> int:
+    """How many rows the evidence uses (fit/resample.evidence_rows): n, or max_rows above."""
+    cap = resampling.get("max_rows")
+    return int(n) if not cap else min(int(n), int(cap))
+
+
 def drawn_rows(n: int, fraction: float) -> int:
     """Rows in one subsample (ConsensusClusterPlus: floor(n * pItem))."""
     return int(n * fraction)
@@ -35,7 +41,7 @@ def resample_items(ks, n: int, resampling: dict) -> list[tuple]:
     """Every resampling item for a dataset of n rows, sorted; none when resampling is off."""
     if not enabled(resampling):
         return []
-    ks = valid_ks(ks, n, resampling["fraction"])
+    ks = valid_ks(ks, evidence_size(n, resampling), resampling["fraction"])
     sources = (DATA, *range(resampling["null_references"]))
     cc = [("cc", b, h, k) for b in sources for h in range(resampling["resamples"]) for k in ks]
     splits = range(resampling["prediction_strength_splits"])

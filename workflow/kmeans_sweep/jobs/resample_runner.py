@@ -28,7 +28,11 @@ class _Sources:
     """The data, or a null reference drawn once (the last one asked for is kept)."""
 
     def __init__(self, X, settings):
-        self.X, self.settings = X, settings
+        from ..fit.resample import evidence_rows
+
+        rows = evidence_rows(len(X), settings.get("max_rows"), settings["seed"])
+        self.X = X if rows is None else np.ascontiguousarray(X[rows])  # the evidence's rows
+        self.settings = settings
         self.model = None
         self._ref: tuple[int, np.ndarray] | None = None
 

@@ -20,13 +20,13 @@ def resampling(input, output, params, wildcards):
 
     from ..choose.resampling import picks, published
     from ..choose.resampling.results import resampling_tables
-    from ..jobs.resample_items import valid_ks
+    from ..jobs.resample_items import evidence_size, valid_ks
     from ..tables import render
 
     dataset, settings = wildcards.dataset, params.settings
     fits = pd.read_parquet(input.fits)
     n = int(fits["n_samples"].iloc[0])
-    ks = valid_ks(params.ks, n, settings["fraction"])
+    ks = valid_ks(params.ks, evidence_size(n, settings), settings["fraction"])
     tables = resampling_tables(list(input.results), _best_labels(fits, input.labels, ks), n, ks,
                                settings)
     table = published.resampling_table(tables["resampling"], tables["references"], dataset,

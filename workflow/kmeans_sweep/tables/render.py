@@ -265,6 +265,7 @@ RESAMPLING_GUIDE: dict[str, str] = {
     "predict each other",
     "ps_sd": "its standard deviation over the half-splits",
     "ps_splits": "M, random half-splits (each half the test set in turn)",
+    "rows_used": "rows the evidence used: every row, or a fixed sample of resampling.max_rows",
 }
 _DIGITS |= {  # the resampling table: shares and areas on 0..1, statistics to a few digits
     **dict.fromkeys(("pac", "area", "area_ccp", "mean_consensus", "ps_mean"), _FIXED_SCALE),

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 SETUP = (
-    "Each of {resamples} subsamples ({percent} % of the rows) was fitted at every k with "
+    "Each of {resamples} subsamples ({percent} % of {rows}) was fitted at every k with "
     "{method}; {references} null references were resampled the same way; prediction strength "
     "from {splits} half-splits; consensus over {pairs} pairs ({which})."
 )
@@ -40,11 +40,20 @@ def setup_sentence(table: pd.DataFrame, settings: dict) -> str:
         method=first.get("method", settings["init"]),
         resamples=settings["resamples"],
         percent=round(100 * settings["fraction"]),
+        rows=_rows(first, settings),
         references=settings["null_references"],
         splits=settings["prediction_strength_splits"],
         pairs=f"{int(first.get('pairs_used', 0)):,}",
         which="every pair" if bool(first.get("every_pair", True)) else "a uniform sample",
     )
+
+
+def _rows(first, settings: dict) -> str:
+    """ "the rows", or "a fixed sample of 5,000 rows" above ``max_rows``."""
+    used, cap = first.get("rows_used"), settings.get("max_rows")
+    if cap and used is not None and pd.notna(used) and int(used) == int(cap):
+        return f"a fixed sample of {int(used):,} rows (resampling.max_rows)"
+    return "the rows"
 
 
 def cdf_table(cdf: pd.DataFrame) -> pd.DataFrame:

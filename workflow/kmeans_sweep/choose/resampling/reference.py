@@ -16,6 +16,7 @@ from ...fit import resample as rs
 from ...jobs.resample_items import valid_ks
 from . import tables as rt
 from .consensus import co_drawn, n_pairs, pair_sample
+from .results import in_data_rows
 
 BEST_TAG = 0x4246  # "BF": random_state of the full-data fit when no best labelling is given
 
@@ -38,6 +39,10 @@ def resampling_statistics(X, ks, settings: dict | None = None, *, best_labels=No
     from threadpoolctl import threadpool_limits
 
     s = settings_with(settings)
+    rows_used = rs.evidence_rows(X.shape[0], s.get("max_rows"), s["seed"])
+    if rows_used is not None:  # above max_rows: the evidence's fixed sample of rows
+        n_data, X = X.shape[0], np.ascontiguousarray(X[rows_used])
+        best_labels = {k: np.asarray(v)[rows_used] for k, v in (best_labels or {}).items()}
     resamples, fraction, seed = s["resamples"], s["fraction"], s["seed"]
     null_references, pairs, pac_window = s["null_references"], s["pairs"], tuple(s["pac_window"])
     splits = s["prediction_strength_splits"]
@@ -61,8 +66,9 @@ def resampling_statistics(X, ks, settings: dict | None = None, *, best_labels=No
                                pac_window)
         ps = {(k, m): rs.prediction_strength_run(X, k, m, seed=seed, **fit)
               for k in ks for m in range(splits)}
-    return rt.tables(data, refs, ps, resamples=resamples, references=null_references,
-                     n_splits=splits, every_pair=every)
+    tables = rt.tables(data, refs, ps, resamples=resamples, references=null_references,
+                       n_splits=splits, every_pair=every)
+    return in_data_rows(tables, rows_used, n if rows_used is None else n_data)
 
 
 def _draws(source, k, rows, seed, fraction, fit):

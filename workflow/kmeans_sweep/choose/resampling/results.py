@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...definitions import DATA
-from ...fit.resample import subsample
+from ...fit.resample import evidence_rows, subsample
 from ...jobs.resample_items import valid_ks
 from ...jobs.resample_runner import read_results
 from . import tables as rt
@@ -48,8 +48,30 @@ class Draws:
 
 
 def resampling_tables(result_paths, best: dict, n: int, ks, settings: dict) -> dict:
-    """Every table of choose/resampling_tables.py from the jobs' results; ``best`` {k: n
-    labels}: the best fit at each k (the fit the other pictures show)."""
+    """Every table of tables.py from the jobs' results; ``best`` {k: n labels}: the best fit
+    at each k (the fit the other pictures show). Above ``max_rows`` rows the evidence works on
+    a fixed sample of them (fit/resample.evidence_rows), as the fit jobs did; its row numbers
+    are the data's again in the tables."""
+    rows = evidence_rows(n, settings.get("max_rows"), settings["seed"])
+    if rows is not None:
+        best = {k: np.asarray(v)[rows] for k, v in best.items()}
+    tables = _tables(result_paths, best, n if rows is None else len(rows), ks, settings)
+    return in_data_rows(tables, rows, n)
+
+
+def in_data_rows(tables: dict, rows, n: int) -> dict:
+    """The tables with the evidence's row numbers mapped back to the data's (``rows``: the
+    evidence's rows, None for all of them), and ``rows_used`` in the per-k table."""
+    if rows is not None:
+        tables["items"]["row"] = rows[tables["items"]["row"].to_numpy(dtype=np.int64)]
+        if "matrices" in tables:
+            tables["matrices"]["rows"] = rows[tables["matrices"]["rows"]]
+            tables["matrices"]["n"] = np.array(n)
+    tables["resampling"]["rows_used"] = n if rows is None else len(rows)
+    return tables
+
+
+def _tables(result_paths, best: dict, n: int, ks, settings: dict) -> dict:
     draws = Draws(result_paths, n, settings)
     ks = valid_ks(ks, n, settings["fraction"])
     seed, window = settings["seed"], tuple(settings["pac_window"])

@@ -17,7 +17,7 @@ from .consensus import GRID, PairConsensus, against_null, ccp_delta, pac, summar
 RESAMPLING_COLUMNS = [
     "k", "pac", "pac_se", "area", "area_ccp", "delta", "pairs_used", "every_pair",
     "pac_ref_mean", "pac_ref_sd", "rcsi", "rcsi_se", "p_empirical", "p_beta", "p_rcsi",
-    "ps_mean", "ps_sd", "resamples", "null_references", "ps_splits",
+    "ps_mean", "ps_sd", "resamples", "null_references", "ps_splits", "rows_used",
 ]
 CDF_COLUMNS = ["k", "x", "cdf"]
 REFERENCE_COLUMNS = ["k", "reference", "pac"]
