@@ -323,6 +323,7 @@ def test_rcsi_p_is_the_t_prediction_test_on_the_log_scale():
 def test_reference_equals_its_work_items_run_in_any_order():
     from kmeans_sweep.choose.resampling import tables as rt
     from kmeans_sweep.choose.resampling.reference import resampling_statistics
+    from kmeans_sweep.choose.resampling.results import in_data_rows
     from kmeans_sweep.fit import resample as rs
 
     rng = np.random.default_rng(0)
@@ -348,6 +349,7 @@ def test_reference_equals_its_work_items_run_in_any_order():
     ps = {(k, m): rs.prediction_strength_run(X, k, m, seed=5, **fit)
           for k in (2, 3) for m in (0, 1)}
     three = rt.tables(data, refs, ps, resamples=3, references=2, n_splits=2, every_pair=False)
+    three = in_data_rows(three, None, n)  # every row used: rows_used = n
     for name in one:
         pd.testing.assert_frame_equal(one[name], three[name])
     assert one["resampling"]["pac"].iloc[1] == 0 and one["resampling"]["ps_mean"].iloc[1] == 1
