@@ -30,7 +30,7 @@ class _Sources:
     def __init__(self, X, settings):
         from ..fit.resample import evidence_rows
 
-        rows = evidence_rows(len(X), settings.get("max_rows"), settings["seed"])
+        rows = evidence_rows(len(X), settings.get("max_rows"), settings.get("seed", 0))
         self.X = X if rows is None else np.ascontiguousarray(X[rows])  # the evidence's rows
         self.settings = settings
         self.model = None
