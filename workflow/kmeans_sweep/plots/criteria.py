@@ -209,11 +209,20 @@ def draw_stability(stability, choice, *, dataset: str):
         ax.set_xlabel("k (number of clusters)")
         ax.set_ylabel("mean pairwise ARI between seeds")
         int_ticks(ax, st["k"].unique())
-        ax.set_title(f"{dataset}: stability across seeds\n1.0: every seed gives the same "
-                     "partition; 0: no more agreement than chance")
+        ax.set_title(f"{dataset}: stability across seeds{_abstained(choice)}\n1.0: every seed "
+                     "gives the same partition; 0: no more agreement than chance")
         fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=2,
                    fontsize=8, frameon=False)
     return fig, {"stability": pick}
+
+
+def _abstained(choice) -> str:
+    """", no pick: its pick is the sweep's largest k (20) and abstains" when it does."""
+    row = choice[choice["criterion"] == "stability"]
+    note = str(row["note"].iloc[0]) if len(row) else ""
+    if not note.startswith("abstains"):
+        return ""
+    return ", no pick: " + note.split(", where")[0].replace("abstains: its", "its") + ", abstains"
 
 
 def plot_criteria(fits, gap, stability, choice, path, *, dataset: str, dpi: int = 150) -> dict:
