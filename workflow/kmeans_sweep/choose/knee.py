@@ -43,6 +43,17 @@ def kneedle(
         raise ValueError(f"curve must be 'convex' or 'concave', not {curve!r}")
     if direction not in ("increasing", "decreasing"):
         raise ValueError(f"direction must be 'increasing' or 'decreasing', not {direction!r}")
+    points = _points(x, y)
+    if points is None:
+        return None
+    xa, ya = points
+    xn, ydiff = _difference_curve(xa, ya, curve, direction)
+    mirrored = (curve == "convex") != (direction == "decreasing")
+    return _scan(xa, xn, ydiff, S, mirrored, online)
+
+
+def _points(x, y) -> tuple[np.ndarray, np.ndarray] | None:
+    """Finite (x, y) sorted by x; None with fewer than three, or a constant x or y."""
     xa = np.asarray(list(x) if not isinstance(x, np.ndarray) else x, dtype=float).ravel()
     ya = np.asarray(list(y) if not isinstance(y, np.ndarray) else y, dtype=float).ravel()
     if xa.shape != ya.shape:
@@ -53,39 +64,39 @@ def kneedle(
     xa, ya = xa[order], ya[order]
     if xa.size < 3 or np.ptp(xa) == 0 or np.ptp(ya) == 0:
         return None
+    return xa, ya
 
+
+def _difference_curve(xa, ya, curve: str, direction: str) -> tuple[np.ndarray, np.ndarray]:
+    """(normalised x, the difference curve) with every case turned into a concave increasing
+    curve (kneed's transform_y)."""
     xn = _normalize(xa)
     yn = _normalize(ya)
-    # Turn every case into a concave increasing curve (kneed's transform_y).
     if direction == "decreasing":
         yn = np.flip(yn) if curve == "concave" else yn.max() - yn
     elif curve == "convex":
         yn = np.flip(yn.max() - yn)
     if (direction, curve) in (("decreasing", "concave"), ("increasing", "convex")):
         xn = np.flip(1.0 - xn)
-    ydiff = yn - xn
+    return xn, yn - xn
 
+
+def _scan(xa, xn, ydiff, S: float, mirrored: bool, online: bool) -> float | None:
+    """Kneedle's threshold scan of the difference curve; the knee's x in the original x
+    (``mirrored``: the curve was flipped, index from the end)."""
     maxima = _relextrema(ydiff, greater=True)
     minima = set(_relextrema(ydiff, greater=False).tolist())
     if maxima.size == 0:
         return None
     tmx = ydiff[maxima] - S * np.abs(np.diff(xn).mean())
     maxima_set = {int(m): i for i, m in enumerate(maxima)}
-
-    # Index into the original x for a knee at difference-curve index t.
-    mirrored = (curve == "convex") != (direction == "decreasing")
     knees: list[float] = []
-    threshold = 0.0
-    threshold_index = 0
-    active = True
+    threshold, threshold_index, active = 0.0, 0, True
     for i in range(int(maxima[0]), xn.size - 1):
         if i in maxima_set:
-            threshold = tmx[maxima_set[i]]
-            threshold_index = i
-            active = True
+            threshold, threshold_index, active = tmx[maxima_set[i]], i, True
         if i in minima:
-            threshold = 0.0
-            active = False
+            threshold, active = 0.0, False
         if active and ydiff[i + 1] < threshold:
             knee = float(xa[-(threshold_index + 1)] if mirrored else xa[threshold_index])
             if not online:
