@@ -179,7 +179,7 @@ def check_config(config: dict) -> dict[str, DatasetInfo]:
 
 
 def pca_max_k(info: DatasetInfo) -> int:
-    """The largest k init pca can start on a dataset (fit/plan.py)."""
+    """The largest k init pca can start on a dataset (jobs/plan.py)."""
     from .jobs.plan import pca_max_k as max_k
 
     return max_k(info.n_samples, info.n_features)

@@ -2,7 +2,7 @@
 
 ``choose_k`` computes each criterion's pick; the plots mark exactly those picks and use these
 phrases in their legends and titles; the report captions (workflow/report/*.rst) must contain
-the phrases of the elements their plot draws (tests/test_plots.py checks it).
+the phrases of the elements their plot draws (tests/plots/test_plots.py checks it).
 """
 
 from __future__ import annotations

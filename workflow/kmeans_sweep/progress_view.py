@@ -3,7 +3,7 @@
 ``workflow/bin/sweep-progress [WORKDIR]``.
 
 It reads the run's plan (``.snakemake/kmeans-sweep/plan.json``, written by the head process
-when the run starts: runtime/run_plan.py), then per dataset and fit job:
+when the run starts: runtime/plan_file.py), then per dataset and fit job:
 
 - finished: the job's four output files exist, and were written during this run or all its
   items are in the fit cache;
@@ -12,7 +12,7 @@ when the run starts: runtime/run_plan.py), then per dataset and fit job:
 - waiting: the rest.
 
 Fits done are counted exactly from the fit cache (an entry is written as each fit finishes,
-with the key the job computes: fit/cache.py), or, without a cache, from the finished jobs and
+with the key the job computes: jobs/cache.py), or, without a cache, from the finished jobs and
 the running jobs' last progress line in their logs. Time left: each running job's own estimate
 (its last log line), the waiting jobs' estimated seconds shared over the run's parallel slots.
 """

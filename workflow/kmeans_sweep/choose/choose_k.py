@@ -48,7 +48,7 @@ LABEL_FREE_CRITERIA: tuple[str, ...] = (
     "gap",
     "stability",
 )
-#: The resampling evidence's criteria (choose/resampling.py); they vote when it was computed.
+#: The resampling evidence's criteria (choose/resampling/picks.py); they vote when it was computed.
 RESAMPLING_CRITERIA: tuple[str, ...] = ("consensus", "prediction_strength")
 #: All criterion rows ``choose_k`` can emit (``ari_with_labels`` only with labels).
 CRITERIA: tuple[str, ...] = (

@@ -200,7 +200,7 @@ def _rcsi_axis(ax, t: pd.DataFrame, ks) -> list:
 
 def _beats_null(t: pd.DataFrame) -> np.ndarray:
     """The ks the consensus rule says beat the null (the table's ``beats_null``, computed by
-    choose/resampling.py: one definition)."""
+    choose/resampling/picks.py: one definition)."""
     if "beats_null" not in t:
         return np.zeros(len(t), dtype=bool)
     return t["beats_null"].fillna(False).to_numpy(bool)

@@ -1,5 +1,5 @@
 """Resampling statistics in one process: every work item of ``fit/resample.py`` run in turn
-and aggregated by ``resampling_tables``, the result the distributed workflow must equal.
+and aggregated by ``tables.py``, the result the distributed workflow must equal.
 (Here and not in fit/: it aggregates with the choose stage's functions.)
 
 Loop order (it changes nothing: every item is seeded by its own ids): the data, then each

@@ -1,5 +1,5 @@
-"""The resampling tables from the fit jobs' results (fit/resample_runner.py), computed as the
-one-process reference computes them (choose/resampling_reference.py), and a consensus matrix
+"""The resampling tables from the fit jobs' results (jobs/resample_runner.py), computed as the
+one-process reference computes them (reference.py), and a consensus matrix
 on a fixed sample of rows for the heatmaps.
 
 Per k, one source at a time, one subsample at a time: memory O(pairs + n) besides the
