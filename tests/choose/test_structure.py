@@ -20,20 +20,28 @@ def gap(values, sks, ks=None) -> pd.DataFrame:
     return pd.DataFrame({"k": ks, "gap": values, "sk": sks})
 
 
-def test_structure_when_some_k_clears_gap_1_by_both_errors():
+def test_structure_when_the_papers_rule_goes_past_k_1():
+    said = gap_test(gap([1.0, 1.2, 1.3, 1.1], [0.05] * 4), [2, 3, 4])
+    assert said["structure"] and said["by"] == "rule"
+    assert said["drop"] == pytest.approx(1.2 - 0.05 - 1.0)
+    assert reason(said).startswith("Gap(2) − s(2) exceeds Gap(1) by 0.150")
+
+
+def test_structure_when_a_later_k_clears_gap_1_by_two_errors_each_side():
+    # the gap dips at k = 2 (the rule would stop at 1) and rises past Gap(1) + 2 s at k = 3
     said = gap_test(gap([1.0, 0.9, 1.3, 1.1], [0.05] * 4), [2, 3, 4])
-    assert said["structure"] and said["k"] == 3
-    assert said["excess"] == pytest.approx(1.3 - 0.05 - 1.05)
-    assert "Gap(3) − s(3) exceeds Gap(1) + s(1) by 0.200" in reason(said)
+    assert said["structure"] and said["by"] == "any k" and said["k"] == 3
+    assert said["excess"] == pytest.approx(1.3 - 0.1 - 1.1)
+    assert "Gap(3) − 2 s(3) exceeds Gap(1) + 2 s(1) by 0.100" in reason(said)
 
 
-def test_no_structure_when_no_k_clears_it_even_if_one_is_higher():
-    # Gap(3) is above Gap(1), but not by more than both standard errors
-    said = gap_test(gap([1.0, 0.9, 1.08, 1.05], [0.05] * 4), [2, 3, 4])
-    assert said["structure"] is False
+def test_no_structure_when_the_rule_stops_at_1_and_no_k_clears_two_errors():
+    # Gap(3) is above Gap(1) by one error each side, not by two
+    said = gap_test(gap([1.0, 0.9, 1.12, 1.05], [0.05] * 4), [2, 3, 4])
+    assert said["structure"] is False and said["by"] == ""
     text = reason(said)
     assert text.startswith("the data could not be told apart from uniform references")
-    assert "k = 2–4" in text and "falls 0.020 short" in text
+    assert "k = 2–4" in text and "0.080 short" in text and "0.150 below Gap(1)" in text
 
 
 def test_not_tested_without_gap_1_or_without_a_table():
@@ -46,6 +54,9 @@ def test_only_the_swept_ks_count():
     # k = 5 is in the table (a wider earlier sweep) but not swept now
     said = gap_test(gap([1.0, 0.9, 0.95, 1.0, 2.0], [0.05] * 5), [2, 3, 4])
     assert said["structure"] is False
+    # the rule compares Gap(1) with the smallest swept k
+    said = gap_test(gap([1.0, 0.5, 1.2, 1.0], [0.05] * 4), [3, 4])
+    assert said["structure"] and said["by"] == "rule" and said["k2"] == 3
 
 
 # --- pinned on data, through the workflow's steps -------------------------------------------
@@ -77,6 +88,7 @@ def test_gaussian_noise_has_no_structure(tmp_path):
     rec = decide("noise", X, None, range(2, 7), tmp_path)
     assert rec["k"] == 1 and rec["confidence"] == "no structure", rec["note"]
     assert "could not be told apart from uniform references" in rec["note"]
+    assert "the gap stops at k = 1" in rec["note"]
 
 
 def test_four_blobs_are_four(tmp_path):

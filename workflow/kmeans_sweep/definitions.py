@@ -29,9 +29,6 @@ def schema_defaults(section: str) -> dict:
         props = yaml.safe_load(fh)["properties"][section]["properties"]
     return {key: prop["default"] for key, prop in props.items() if "default" in prop}
 
-#: Where a statistic's standard error is reported, how many of them make a difference clear.
-STRUCTURE_SE = 1.0
-
 #: The fit each criterion is scored on at a given k, and the fit a picture shows for a k.
 BEST_FIT = "best fit (lowest inertia over every init and seed)"
 #: The band drawn around the per-init mean lines.
@@ -87,8 +84,8 @@ NULL_BAND = "null references: min–max"
 NULL_MEAN = "mean PAC of the null references"
 RCSI_LINE = "RCSI ± SE (right axis)"
 PS_CUTOFF_LINE = f"cutoff {PS_CUTOFF}"
-#: The gap panel's line: the bar some k's Gap(k) - s(k) must clear for cluster structure.
-GAP_ONE = "Gap(1) + s(1): structure when some k's Gap(k) − s(k) is above"
+#: The gap panel's line: the gap at k = 1, which the structure test compares every k with.
+GAP_ONE = "Gap(1): no cluster structure while the gap stays near it (choose/structure.py)"
 PS_SPREAD = "mean ± sd over the half-splits"
 JACCARD_BARS = "clusterboot mean Jaccard"
 CLUSTER_CONSENSUS = "cluster consensus (mean M inside the cluster)"
