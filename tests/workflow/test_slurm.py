@@ -409,9 +409,9 @@ def test_cancelled_job_is_retried_and_the_run_completes(slurm_cluster, blobs_loc
     blobs = during[0]["datasets"]["blobs"]
     assert during[0]["snakemake"] == "running" and blobs["jobs"]["running"] >= 1, during[1]
     assert blobs["slowest"] is not None and during[0]["done"] < during[0]["total"], during[1]
-    assert after[0]["done"] == after[0]["total"] == 80 + 10 * 3, after[1]  # fits, gap fits
+    assert after[0]["done"] == after[0]["total"] == 80 + 11 * 3, after[1]  # fits, gap fits (k 1-10)
     assert after[0]["datasets"]["blobs"]["jobs"]["finished"] == n_jobs(after[0]), after[1]
-    assert "blobs: 110/110 fits (100 %)" in after[1]
+    assert "blobs: 113/113 fits (100 %)" in after[1]
 
     run_id = re.search(r"SLURM run ID: (\S+)", out).group(1)
     jobs = _sacct_jobs(run_id)
