@@ -47,9 +47,7 @@ def _plan(config: dict, shape) -> dict:
     from kmeans_sweep.jobs import plan, resample_items
 
     sweep, n = config["sweep"], shape[0]
-    gap_ks = sorted({1, *sweep["k"]})
-    gap_settings = {"sample_size": config["choose_k"]["gap_sample_size"],
-                    "n_init": sweep["n_init"], "max_iter": sweep["max_iter"]}
+    gap_ks, gap_settings = cfg.gap_ks(config), cfg.gap_settings(config)
     refs = config["choose_k"]["gap_references"]
     gap_items = gap.gap_items(gap_ks, refs, gap.gap_points(n, gap_settings["sample_size"]))
     resampling = cfg.resampling_settings(config)

@@ -278,6 +278,19 @@ def fit_settings(config: dict) -> dict:
     return settings
 
 
+def gap_ks(config: dict) -> list[int]:
+    """The gap statistic's ks: the swept ones and k = 1, whose gap tests for any cluster
+    structure (choose/structure.py)."""
+    return sorted({1, *config["sweep"]["k"]})
+
+
+def gap_settings(config: dict) -> dict:
+    """What a gap statistic fit depends on (fit/gap.py); gap_references says how many."""
+    sweep = config["sweep"]
+    return {"sample_size": config["choose_k"]["gap_sample_size"], "n_init": sweep["n_init"],
+            "max_iter": sweep["max_iter"]}
+
+
 def resampling_settings(config: dict) -> dict:
     """What the resampling evidence depends on: its own keys, and the sweep's first init and
     first algorithm (the first pair the algorithm supports) with its n_init and max_iter."""

@@ -49,14 +49,9 @@ except cfg.ConfigError as exc:
 
 SWEEP = config["sweep"]
 FIT_SETTINGS = cfg.fit_settings(config)
-# the gap statistic's ks: the swept ones and k = 1, whose gap tests for any cluster structure
-# (kmeans_sweep/choose/structure.py)
-GAP_KS = sorted({1, *SWEEP["k"]})
-GAP_SETTINGS = {  # what a gap statistic fit depends on (gap.py); gap_references: how many
-    "sample_size": config["choose_k"]["gap_sample_size"],
-    "n_init": SWEEP["n_init"],
-    "max_iter": SWEEP["max_iter"],
-}
+# the gap statistic's ks (k = 1 too: the structure test) and what its fits depend on
+GAP_KS = cfg.gap_ks(config)
+GAP_SETTINGS = cfg.gap_settings(config)
 # what the resampling evidence's fits depend on (resample_items.py); resamples 0: none
 RESAMPLING = cfg.resampling_settings(config)
 RESAMPLING_ON = resample_items.enabled(RESAMPLING)

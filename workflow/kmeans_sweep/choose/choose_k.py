@@ -57,7 +57,9 @@ CRITERIA: tuple[str, ...] = (
     "ari_with_labels",
     "recommended",
 )
-#: The recommendation's confidence when the resampling evidence finds no cluster structure.
+#: How the note of a pick at the sweep's largest k begins: it abstains (``_abstain_at_edge``).
+ABSTAINS = "abstains: its pick is the sweep's largest k"
+#: The recommendation's confidence when the data show no cluster structure.
 NO_STRUCTURE = "no structure"
 
 #: "clear" needs a strict majority: agreeing fraction > this ...
@@ -351,9 +353,8 @@ def _abstain_at_edge(rows: list[dict], ks_swept: list[int]) -> None:
         return
     for r in rows:
         if r["criterion"] in VOTING and r["k"] == max(ks_swept):
-            r["note"] = (f"abstains: its pick is the sweep's largest k ({r['k']}), where its "
-                         "statistic may still be improving" + (f"; {r['note']}" if r["note"]
-                                                                 else ""))
+            r["note"] = (f"{ABSTAINS} ({r['k']}), where its statistic may still be "
+                         "improving" + (f"; {r['note']}" if r["note"] else ""))
             r["k"] = None
 
 

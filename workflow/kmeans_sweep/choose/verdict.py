@@ -6,7 +6,7 @@ import textwrap
 
 import pandas as pd
 
-from .choose_k import NO_STRUCTURE, candidates, edge_advice, voters
+from .choose_k import ABSTAINS, NO_STRUCTURE, candidates, edge_advice, voters
 from .degenerate import PHRASE
 
 
@@ -80,9 +80,6 @@ def _candidate_list(choice: pd.DataFrame) -> str:
         tail = f" ({votes[k]} of {n} {'each' if group > 1 else 'criteria'})" if last else ""
         parts.append(f"{k}{tail}")
     return ", ".join(parts)
-
-
-ABSTAINS = "abstains: its pick is the sweep's largest k"
 
 
 def abstained_advice(choice: pd.DataFrame, swept: list[int]) -> str:

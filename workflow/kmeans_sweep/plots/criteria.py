@@ -15,7 +15,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from ..choose.choose_k import LABEL_FREE_CRITERIA, criteria_by_k
+from ..choose.choose_k import ABSTAINS, LABEL_FREE_CRITERIA, criteria_by_k
 from ..choose.degenerate import degenerate_ks
 from ..choose.stability import informative_inits, stability_by_k
 from ..choose.verdict import headline, picks
@@ -219,7 +219,7 @@ def _abstained(choice) -> str:
     """", no pick: its pick is the sweep's largest k (20) and abstains" when it does."""
     row = choice[choice["criterion"] == "stability"]
     note = str(row["note"].iloc[0]) if len(row) else ""
-    if not note.startswith("abstains"):
+    if not note.startswith(ABSTAINS):
         return ""
     return ", no pick: " + note.split(", where")[0].replace("abstains: its", "its") + ", abstains"
 

@@ -111,10 +111,10 @@ def _log_counts(dataset: str, done: dict, params, seconds: float) -> None:
         dataset, len(params.fits), result.computed, result.cached, seconds,
         result.fit_seconds, result.score_seconds,
     )
-    for what, items in (("gap statistic", params.gap["items"]),
-                        ("resampling", params.resample["items"])):
+    for what, kind, items in (("gap statistic", "gap", params.gap["items"]),
+                              ("resampling", "resampling", params.resample["items"])):
         if items:
-            d = done["gap" if what == "gap statistic" else "resampling"]
+            d = done[kind]
             log.info("%s: %d %s fits (%d new, %d from the cache) in %.2f s",
                      dataset, len(items), what, d.computed, d.cached, d.seconds)
 

@@ -74,13 +74,6 @@ def ps_se(row) -> float:
     return float(row["ps_sd"] / math.sqrt(m)) if m and m > 1 else float("nan")
 
 
-def evidence(table: pd.DataFrame) -> dict:
-    """The two picks and the ks beating the null."""
-    return {"consensus": consensus_pick(table),
-            "prediction_strength": prediction_strength_pick(table),
-            "beating": [int(k) for k in table.loc[beats_null(table), "k"]]}
-
-
 def headline(table: pd.DataFrame) -> str:
     """What the evidence says, in one sentence (the table's page and the logs)."""
     return f"{consensus_note(table)}; {ps_note(table)}"
