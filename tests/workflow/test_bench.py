@@ -79,8 +79,9 @@ def test_synthetic_datasets_are_fresh_fixed_and_separated():
     sys.path.insert(0, str(REPO))
     from bench import answer, synthetic
 
-    assert answer.SEED_BASE not in (1000, 3_000_000, 7_000_000, 9_100_000, 20_260_000,
-                                    31_700_000, 42_000_000)  # the design's and tests' seeds
+    used = (1000, 3_000_000, 7_000_000, 9_100_000, 20_260_000, 31_700_000, 42_000_000,
+            53_000_000, 64_000_000)  # the design's, the tests' and earlier benches' seeds
+    assert answer.SEED_BASE not in used
     for kind in synthetic.KINDS:
         X, y = synthetic.dataset(kind, 0, answer.SEED_BASE)
         assert X.shape == (300, 5) and len(y) == 300
@@ -100,6 +101,26 @@ def test_the_panel_and_its_answer_key():
     key = rp.answer_key("wine")
     assert key["classes"] == 3 and key["oracle_ks"] == [3] and key["oracle_ari"] > 0.85
     assert rp.oracle_from_aris({2: 0.5, 3: 0.62, 4: 0.6, 5: 0.3}) == ([3, 4], 0.62)
+
+
+def test_the_second_panel_loads_and_its_holdout_is_fixed():
+    """The 20 datasets added later load offline, with their classes, and split into a design
+    half and a held-out half that does not depend on anything but the fixed seed."""
+    import numpy as np
+
+    sys.path.insert(0, str(REPO))
+    from bench import real_panel as rp
+
+    names = {e.name for e in rp.MORE}
+    assert len(names) == len(rp.MORE) == 20 and not names & {e.name for e in rp.PANEL}
+    assert set(rp.DESIGN) | set(rp.HOLDOUT) == names and not set(rp.DESIGN) & set(rp.HOLDOUT)
+    assert rp._split(rp.MORE) == (rp.DESIGN, rp.HOLDOUT) and len(rp.HOLDOUT) == 10
+    assert {rp.group(n) for n in ("wine", rp.DESIGN[0], rp.HOLDOUT[0])} == {
+        "first", "design", "holdout"}
+    X, y = rp.load("tissue_genes")
+    assert X.shape == (189, 500) and len(np.unique(y)) == 7 and np.isfinite(X.to_numpy()).all()
+    X, y = rp.load("biopsy")  # rows with a missing score dropped
+    assert X.shape == (683, 9) and sorted(np.bincount(y)) == [239, 444]
 
 
 def test_every_section_has_one_number_and_the_overview_agrees():
