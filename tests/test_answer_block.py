@@ -66,7 +66,7 @@ def test_a_dataset_with_no_cluster_structure(results):
     said = answers.answer(choice)
     assert said == {"k": 1, "confidence": "no structure", "reason": (
         "no cluster structure: no k's gap statistic clearly exceeds Gap(1), the data look "
-        "like uniform references")}
+        "like uniform references; if you cluster anyway, 2 of 6 criteria pick k=5")}
     assert answers.block(["noise"]).splitlines()[1] == (
         f"  noise: k = 1 (no structure): {said['reason']}; see results/noise/choose_k.html")
 

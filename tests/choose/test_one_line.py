@@ -69,3 +69,14 @@ def test_one_line_is_one_line_whatever_the_table():
         assert "\n" not in verdict.one_line(table)
     assert verdict.one_line(hand_made(1, NO_STRUCTURE, "the data show no cluster structure: "
                                       "...")).startswith("no cluster structure")
+
+
+def test_no_structure_names_the_vote_for_whoever_clusters_anyway():
+    note = ("the data show no cluster structure: the gap stops at k = 1; if you cluster "
+            "anyway, 5 of 8 criteria pick k=2 (silhouette, calinski_harabasz, davies_bouldin, "
+            "gap, stability)")
+    assert verdict.one_line(hand_made(1, NO_STRUCTURE, note)) == (
+        "no cluster structure: no k's gap statistic clearly exceeds Gap(1), the data look like "
+        "uniform references; if you cluster anyway, 5 of 8 criteria pick k=2")
+    assert verdict.one_line(hand_made(1, NO_STRUCTURE, "the data show no cluster structure: "
+                                      "x")).endswith("look like uniform references")

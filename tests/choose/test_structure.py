@@ -89,6 +89,9 @@ def test_gaussian_noise_has_no_structure(tmp_path):
     assert rec["k"] == 1 and rec["confidence"] == "no structure", rec["note"]
     assert "could not be told apart from uniform references" in rec["note"]
     assert "the gap stops at k = 1" in rec["note"]
+    anyway = rec["note"].split("; ")[-1]  # the vote, for whoever clusters all the same
+    assert anyway.startswith("if you cluster anyway, ") and " criteria pick k=" in anyway
+    assert int(anyway.split("pick k=")[1].split()[0]) >= 2
 
 
 def test_four_blobs_are_four(tmp_path):

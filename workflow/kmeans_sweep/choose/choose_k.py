@@ -401,6 +401,7 @@ def choose_k(
     said = gap_test(gap, [k for k in ks_swept if k not in bad])
     rec, agree = _recommend(votes, [k for k in ks_swept if k not in bad],
                             _tiebreaks(res, per_k_stab))
+    anyway = (rec, agree)  # what the vote says, should the user cluster all the same
     if said["structure"] is False:
         rec, agree = 1, []
     rows.append(_row("recommended", rec, ""))
@@ -408,7 +409,7 @@ def choose_k(
         r.update(_values_at(r["k"], by_k, swept_gap, per_k_stab, res))
         r["criteria_agreeing"] = sum(1 for k in votes.values() if k is not None and k == r["k"])
         r["confidence"] = ""
-    evidence = {"structure": said, "resampling": res, "voters": len(votes)}
+    evidence = {"structure": said, "resampling": res, "voters": len(votes), "anyway": anyway}
     _explain(rows[-1], rec, agree, ks_swept, evidence, degenerate.clause(fits, bad))
     return _frame(rows, fits)
 
@@ -475,7 +476,8 @@ def _explain(rec_row, rec, agree, ks_swept, evidence: dict, degenerate_clause) -
     if rec == 1 and said["structure"] is False:
         rec_row["confidence"] = NO_STRUCTURE
         extra = f"; the resampling evidence: {picks_headline(res)}" if res is not None else ""
-        rec_row["note"] = f"the data show no cluster structure: {reason(said)}{extra}"
+        rec_row["note"] = (f"the data show no cluster structure: {reason(said)}{extra}"
+                           f"{_anyway(*evidence['anyway'], evidence['voters'])}")
         return
     clear, reasons = _confidence(rec, agree, ks_swept, rec_row, evidence["voters"])
     if said["structure"]:
@@ -487,6 +489,17 @@ def _explain(rec_row, rec, agree, ks_swept, evidence: dict, degenerate_clause) -
     if degenerate_clause:
         reasons = [degenerate_clause] if rec is None else [*reasons, degenerate_clause]
     rec_row["note"] = "; ".join(reasons)
+
+
+#: How the "no structure" note names the vote's k, for a user who clusters all the same.
+ANYWAY = "if you cluster anyway"
+
+
+def _anyway(k, agree, n: int) -> str:
+    """"; if you cluster anyway, 5 of 8 criteria pick k=2 (...)", or "" without a vote."""
+    if k is None or not agree:
+        return ""
+    return f"; {ANYWAY}, {len(agree)} of {n} criteria pick k={k} ({', '.join(agree)})"
 
 
 def _reproducibility(res: pd.DataFrame, k: int) -> tuple[bool, str]:

@@ -6,7 +6,7 @@ import textwrap
 
 import pandas as pd
 
-from .choose_k import ABSTAINS, NO_STRUCTURE, candidates, edge_advice, voters
+from .choose_k import ABSTAINS, ANYWAY, NO_STRUCTURE, candidates, edge_advice, voters
 from .degenerate import PHRASE
 
 
@@ -103,8 +103,9 @@ def one_line(choice: pd.DataFrame) -> str:
     if rec is None or pd.isna(rec["k"]):
         return "no k could be recommended (see the notes)"
     if rec["confidence"] == NO_STRUCTURE:
+        anyway = [p.split(" (")[0] for p in str(rec["note"]).split("; ") if p.startswith(ANYWAY)]
         return ("no cluster structure: no k's gap statistic clearly exceeds Gap(1), the data "
-                "look like uniform references")
+                "look like uniform references" + "".join(f"; {a}" for a in anyway))
     parts = str(rec["note"]).split("; ")
     vote = parts[0] if parts[0].count(",") < 3 else parts[0].split(" (")[0]
     out = [vote]
