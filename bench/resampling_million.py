@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import shutil
 
-from .common import default_config, print_run, snakemake, workdir
+from .common import default_config, print_run, print_time_left_errors, snakemake, workdir
 
 
 def million_config(centers: int, resamples: int | None = None) -> dict:
@@ -37,6 +37,7 @@ def resampling_million(cores: int, centers: int = 5) -> dict:
         choice = pd.read_parquet(path / "results/blobs1m/choose_k.parquet")
         picks = choice.set_index("criterion")["k"].to_dict()
         print(f"   picks: {picks} (true k {centers})")
+        print_time_left_errors(path)
         shutil.rmtree(path, ignore_errors=True)
     ratio = times["on"] / times["off"]
     print(f"   on {times['on']:.1f} s, off {times['off']:.1f} s: ratio {ratio:.2f} (target <= 3)")

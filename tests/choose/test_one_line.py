@@ -80,3 +80,17 @@ def test_no_structure_names_the_vote_for_whoever_clusters_anyway():
         "uniform references; if you cluster anyway, 5 of 8 criteria pick k=2")
     assert verdict.one_line(hand_made(1, NO_STRUCTURE, "the data show no cluster structure: "
                                       "x")).endswith("look like uniform references")
+
+
+def test_candidates_follow_the_recommendations_tie_order():
+    """Two ks with two votes each: the higher RCSI first (as the recommendation breaks ties),
+    though its seed stability is lower; then the one-vote k."""
+    from kmeans_sweep.choose.choose_k import candidates
+
+    table = hand_made(5, "uncertain", "", {"elbow": 3, "silhouette": 3, "gap": 6,
+                                           "stability": 6, "calinski_harabasz": 4})
+    values = {3: (0.2, 0.95), 6: (0.9, 0.7), 4: (0.5, 0.9), 5: (0.1, 0.1)}
+    table["rcsi"] = [values[int(k)][0] for k in table["k"]]
+    table["seed_stability_ari"] = [values[int(k)][1] for k in table["k"]]
+    assert candidates(table) == [5, 6, 3, 4]
+    assert candidates(table.drop(columns="rcsi")) == [5, 3, 6, 4]  # no resampling: stability

@@ -42,6 +42,22 @@ def test_items_of_any_kind_and_order_count_by_their_own_estimate():
     assert (progress.done, progress.total, progress.cached) == (2, 3, 1)
 
 
+def test_each_kind_is_scaled_by_its_own_error_once_it_has_one():
+    """Sweep fits taking 3x their estimate say nothing about resampling items that take half
+    theirs: once a resampling item has run, the time left scales each kind by its own ratio
+    (one ratio for all overestimated the resampling items' time left 3x here)."""
+    estimates = {**{("fit", i): 1.0 for i in range(4)},
+                 **{("resample", i): 2.0 for i in range(10)}}
+    progress = Progress(estimates, "job", clock=lambda: 0.0)
+    for i in range(4):
+        progress.update(("fit", i), from_cache=False, seconds=3.0)
+    assert progress.left_seconds() == 3.0 * 20.0  # no resampling item yet: the ratio so far
+    progress.update(("resample", 0), from_cache=False, seconds=1.0)
+    assert progress.left_seconds() == 0.5 * 18.0  # their own ratio, not (12 + 1) / (4 + 2)
+    progress.update(("resample", 1), from_cache=True, seconds=0.0)
+    assert progress.left_seconds() == 0.5 * 16.0
+
+
 def _terminal_lines(read_fd) -> list[str]:
     os.set_blocking(read_fd, False)
     try:

@@ -325,12 +325,16 @@ def _finite(value) -> float:
 
 
 def candidates(choice: pd.DataFrame) -> list[int]:
-    """Every k some label-free criterion picks, the recommended first, then by votes
-    (the recommendation's own order: more criteria, then higher stability, then smaller k)."""
+    """Every k some voting criterion picks, the recommended first, then in the
+    recommendation's own order: more criteria, then higher RCSI, higher seed stability,
+    smaller k."""
     rows = choice[choice["criterion"].isin(voters(choice)) & choice["k"].notna()]
-    stab = rows.groupby("k")["seed_stability_ari"].first().fillna(-np.inf)
-    votes = rows.groupby("k").size()
-    order = sorted(votes.index, key=lambda k: (-votes[k], -stab[k], k))
+    by_k = rows.groupby("k")
+    rcsi = by_k["rcsi"].first().fillna(-np.inf) if "rcsi" in rows else None
+    stab = by_k["seed_stability_ari"].first().fillna(-np.inf)
+    votes = by_k.size()
+    order = sorted(votes.index, key=lambda k: (-votes[k], -(rcsi[k] if rcsi is not None
+                                                           else -np.inf), -stab[k], k))
     rec = choice.loc[choice["criterion"] == "recommended", "k"]
     if len(rec) and pd.notna(rec.iloc[0]):
         r = int(rec.iloc[0])

@@ -4,8 +4,11 @@ terminal at most every 10 s.
 
 The caller builds a :class:`Progress` from the estimated seconds of every item the job will
 run, keyed by (kind, item), and calls :meth:`Progress.update` once per finished item, in any
-order. Time left is the estimated work of the items still to do, scaled by how the estimate
-compared with the items computed so far; items from the cache count as free.
+order. Time left is the estimated work of the items still to do, each kind's (sweep fits with
+their scores, gap fits, resampling items) scaled by how the estimate compared with that kind's
+items computed so far (the cost model errs differently for each kind: scores or none, uniform
+or normal references), or with all items computed so far while a kind has none yet; items from
+the cache count as free.
 
 Terminal lines go straight to the job's original stderr (saved before ``io.log_to`` sends
 ``sys.stderr`` to the log file), each as one ``os.write`` of a whole line: shorter than
@@ -94,20 +97,25 @@ class Progress:
     delay: float = 0.0  # test hook: sleep this long after each item (a job that lasts)
     done: int = 0
     cached: int = 0
-    spent_est: float = 0.0
-    spent: float = 0.0
-    done_est: float = 0.0
     start: float = field(default=0.0)
     last: float = field(default=0.0)
+    #: per kind: [estimated seconds left, seconds spent computing, their estimate]
+    kinds: dict = field(default_factory=dict)
 
     def __post_init__(self):
         self.start = self.last = self.clock()
         self.total = len(self.estimates)
-        self.total_est = float(sum(self.estimates.values()))
+        for (kind, _), est in self.estimates.items():
+            self.kinds.setdefault(kind, [0.0, 0.0, 0.0])[0] += float(est)
 
     def left_seconds(self) -> float:
-        ratio = self.spent / self.spent_est if self.spent_est > 0 else 1.0
-        return max(0.0, self.total_est - self.done_est) * ratio
+        """Each kind's estimated work left times that kind's actual/estimated ratio so far
+        (the ratio over every kind while it has computed nothing yet; 1 before anything)."""
+        spent = sum(v[1] for v in self.kinds.values())
+        spent_est = sum(v[2] for v in self.kinds.values())
+        overall = spent / spent_est if spent_est > 0 else 1.0
+        return sum(max(0.0, left) * (took / est if est > 0 else overall)
+                   for left, took, est in self.kinds.values())
 
     def update(self, item, *, from_cache: bool, seconds: float) -> str | None:
         """Record one finished item ``(kind, key)``; return the line logged, if any."""
@@ -115,13 +123,14 @@ class Progress:
             time.sleep(self.delay)
             seconds += self.delay
         est = float(self.estimates.get(item, 0.0))
+        kind = self.kinds.setdefault(item[0], [0.0, 0.0, 0.0])
         self.done += 1
-        self.done_est += est
+        kind[0] -= est
         if from_cache:
             self.cached += 1
         else:
-            self.spent += seconds
-            self.spent_est += est
+            kind[1] += seconds
+            kind[2] += est
         now = self.clock()
         final = self.done >= self.total
         if self.terminal is not None:
