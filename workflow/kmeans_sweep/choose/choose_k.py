@@ -308,10 +308,7 @@ def _recommend(votes: dict, ks_swept: list[int], tiebreak: dict) -> tuple[int | 
     """Majority vote; ties by ``tiebreak`` (higher first: RCSI, then seed stability), then the
     smaller k. Returns (k, agreeing criteria)."""
     counts = Counter(k for k in votes.values() if k is not None)
-
-    def key(k: int) -> tuple:
-        return (-counts.get(k, 0), *(-_finite(t.get(k)) for t in tiebreak.values()), k)
-
+    key = _tie_order(counts, tiebreak)
     if counts:
         rec = min(counts, key=key)
         return rec, [c for c, k in votes.items() if k == rec]
@@ -320,21 +317,29 @@ def _recommend(votes: dict, ks_swept: list[int], tiebreak: dict) -> tuple[int | 
     return None, []
 
 
+def _tie_order(counts, tiebreak: dict):
+    """The recommendation's order of ks, as a sort key: more votes (``counts``: {k: votes}),
+    then each of ``tiebreak`` ({name: {k: value}}, higher first), then the smaller k."""
+
+    def key(k: int) -> tuple:
+        return (-counts.get(k, 0), *(-_finite(t.get(k)) for t in tiebreak.values()), k)
+
+    return key
+
+
 def _finite(value) -> float:
     return float(value) if value is not None and np.isfinite(value) else -np.inf
 
 
 def candidates(choice: pd.DataFrame) -> list[int]:
     """Every k some voting criterion picks, the recommended first, then in the
-    recommendation's own order: more criteria, then higher RCSI, higher seed stability,
-    smaller k."""
+    recommendation's own order (:func:`_tie_order`: more criteria, then higher RCSI, higher
+    seed stability, smaller k)."""
     rows = choice[choice["criterion"].isin(voters(choice)) & choice["k"].notna()]
-    by_k = rows.groupby("k")
-    rcsi = by_k["rcsi"].first().fillna(-np.inf) if "rcsi" in rows else None
-    stab = by_k["seed_stability_ari"].first().fillna(-np.inf)
-    votes = by_k.size()
-    order = sorted(votes.index, key=lambda k: (-votes[k], -(rcsi[k] if rcsi is not None
-                                                           else -np.inf), -stab[k], k))
+    by_k = rows.astype({"k": int}).groupby("k")
+    tiebreak = {c: by_k[c].first().to_dict() for c in ("rcsi", "seed_stability_ari")
+                if c in rows}
+    order = sorted(by_k.groups, key=_tie_order(by_k.size().to_dict(), tiebreak))
     rec = choice.loc[choice["criterion"] == "recommended", "k"]
     if len(rec) and pd.notna(rec.iloc[0]):
         r = int(rec.iloc[0])
