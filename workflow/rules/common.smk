@@ -164,6 +164,11 @@ END_OF_RUN = end_of_run.when_done(
 
 onsuccess:
     END_OF_RUN["ok"] = True
+    end_of_run.release_timers()  # Snakemake's last 1 s timer would hold the exit back
+
+
+onerror:
+    end_of_run.release_timers()
 
 
 onstart:

@@ -1,13 +1,18 @@
 """The end of a run, as seen from the head process: call ``say`` once, as the very last thing
 the run prints, when the run succeeded, whether jobs ran (Snakemake's ``onsuccess``) or there
 was nothing to be done (Snakemake returns before its hooks then: a handler on its logger sees
-its "Nothing to be done" line). Not for dry runs, failed runs, --quiet or the cluster nodes."""
+its "Nothing to be done" line). Not for dry runs, failed runs, --quiet or the cluster nodes.
+
+Also :func:`release_timers`: at the end of a run that ran jobs, Snakemake's scheduler leaves a
+1-second ``threading.Timer`` (its job rate limiter's re-evaluation, armed on every pass), and
+Python waits for it before it exits; cancelling it from the end hooks saves that second."""
 
 from __future__ import annotations
 
 import atexit
 import logging
 import sys
+import threading
 
 NOTHING_TO_BE_DONE = "Nothing to be done"
 
@@ -41,3 +46,13 @@ def when_done(workflow, say, quiet: bool, stream=None) -> dict:
 
     atexit.register(at_exit)
     return done
+
+
+def release_timers() -> int:
+    """Cancel every pending ``threading.Timer`` of this process; how many. Called from the
+    ``onsuccess`` and ``onerror`` hooks, when Snakemake's scheduler has stopped: its timers
+    (one re-evaluation per scheduling pass, 1 s by default) would only hold the exit back."""
+    timers = [t for t in threading.enumerate() if isinstance(t, threading.Timer) and t.is_alive()]
+    for timer in timers:
+        timer.cancel()
+    return len(timers)
