@@ -106,13 +106,18 @@ def log_w(data: GapData, k: int, b: int, *, n_init: int = 1, max_iter: int = 300
     reference b; NaN if the inertia is 0. Run single-threaded for reproducible sums."""
     from sklearn.cluster import KMeans
 
-    km = KMeans(
-        n_clusters=k,
-        init="k-means++",
-        n_init=n_init,
-        max_iter=max_iter,
-        random_state=data.random_state,
-    ).fit(data.points(b))
+    from .lean_kmeans import fit
+
+    km = fit(
+        KMeans(
+            n_clusters=k,
+            init="k-means++",
+            n_init=n_init,
+            max_iter=max_iter,
+            random_state=data.random_state,
+        ),
+        data.points(b),
+    )
     w = float(km.inertia_)
     return float(np.log(w)) if w > 0 else float("nan")
 

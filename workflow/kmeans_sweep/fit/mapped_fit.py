@@ -7,6 +7,8 @@ import os
 
 import numpy as np
 
+from . import lean_kmeans
+
 
 def _whole_file_map(X) -> bool:
     import mmap
@@ -24,10 +26,10 @@ def fit_model(model, X):
     The read-only mapping's resident pages are released first (they stay in the page cache),
     so the job holds the data once, not twice. scikit-learn's tolerance, np.var(X, axis=0),
     would make a temporary as large as X: it is computed here, bit for bit, a few columns at
-    a time and once per file. Any other X is fitted as it is.
+    a time and once per file. Any other X is fitted as it is (``lean_kmeans.fit``).
     """
     if not _whole_file_map(X) or "copy_x" not in model.get_params():
-        return model.fit(X)
+        return lean_kmeans.fit(model, X)
     import mmap
 
     variances = column_variances(X)

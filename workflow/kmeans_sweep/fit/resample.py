@@ -151,6 +151,7 @@ def fit_rows(X, k, *, random_state, init, algorithm, n_init, max_iter=300, batch
     :func:`label_dtype`, centres float64)."""
     from sklearn.exceptions import ConvergenceWarning
 
+    from . import lean_kmeans
     from .algorithms import estimator
     from .fitting import pca_init_centres
 
@@ -159,7 +160,7 @@ def fit_rows(X, k, *, random_state, init, algorithm, n_init, max_iter=300, batch
     model = estimator(k, init, random_state, algorithm, settings, start)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        model.fit(X)
+        lean_kmeans.fit(model, X)
     labels = model.labels_.astype(label_dtype(k))
     return labels, np.asarray(model.cluster_centers_, dtype=np.float64)
 

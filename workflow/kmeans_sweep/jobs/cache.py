@@ -18,15 +18,20 @@ log = logging.getLogger("kmeans_sweep")
 _HERE = Path(__file__).resolve().parents[1] / "fit"
 # the code that determines a fit's row: the fit itself and its scores
 CODE_HASH = hashlib.sha256(
-    b"".join((_HERE / name).read_bytes() for name in ("fitting.py", "mapped_fit.py", "scores.py"))
+    b"".join(
+        (_HERE / name).read_bytes()
+        for name in ("fitting.py", "mapped_fit.py", "lean_kmeans.py", "scores.py")
+    )
 ).hexdigest()[:16]
 # the other algorithms' fits also depend on algorithms.py
 ALGORITHM_CODE_HASH = hashlib.sha256(
     (CODE_HASH + (_HERE / "algorithms.py").read_text()).encode()
 ).hexdigest()[:16]
 
-# a gap statistic item's log W depends on gap.py alone
-GAP_CODE_HASH = hashlib.sha256((_HERE / "gap.py").read_bytes()).hexdigest()[:16]
+# a gap statistic item's log W depends on gap.py and the fit it makes (lean_kmeans.py)
+GAP_CODE_HASH = hashlib.sha256(
+    (_HERE / "gap.py").read_bytes() + (_HERE / "lean_kmeans.py").read_bytes()
+).hexdigest()[:16]
 # a resampling item's result: the fit path (algorithms.py and what it uses) and resample.py
 RESAMPLE_CODE_HASH = hashlib.sha256(
     (ALGORITHM_CODE_HASH + (_HERE / "resample.py").read_text()).encode()
