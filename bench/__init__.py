@@ -15,7 +15,11 @@ on ``sys.path`` (for ``kmeans_sweep``).
    `snakemake --cores N` from a clean results/ and an empty fit cache. Both start as fresh
    processes, so both pay their imports. Runs alternate, and the medians give the ratio.
 2. Resampling cost (resampling_cost.py; skipped with --skip-resampling): the default run as it
-   is beside the same run with resampling off, alternating; the medians and their ratio.
+   is beside the same run with resampling off, alternating; the medians and their ratio, the
+   default run against section 1's loop, and where the last run's time went (timeline.py:
+   every job's start and end from Snakemake's benchmark files, the fit jobs' own timers).
+   `--default-run` stops after this section; `--workflow DIR` times another checkout's
+   workflow (an earlier commit's git worktree) for a before/after table.
 3. Incremental (incremental.py): after the run of section 1, add one k, then one seed, then
    change --cores: wall time and fits computed.
 4. Planning (planning.py): `snakemake -n` on a 100,000-fit grid.

@@ -46,6 +46,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--skip-scale", action="store_true", help="skip the 1M-point run (section 6)")
     p.add_argument(
+        "--default-run",
+        action="store_true",
+        help="run only sections 1 and 2 (the loop, the default run without and with "
+        "resampling, where its time goes)",
+    )
+    p.add_argument(
         "--skip-resampling",
         action="store_true",
         help="skip the resampling on/off runs (section 2)",
@@ -58,12 +64,20 @@ def parser() -> argparse.ArgumentParser:
         default=common.CONFIG,
         help="the sweep to time (default: config.yaml)",
     )
+    p.add_argument(
+        "--workflow",
+        type=Path,
+        default=common.REPO,
+        help="the checkout whose workflow runs (default: this one; e.g. an earlier commit's "
+        "git worktree, for a before/after table)",
+    )
     return p
 
 
 def main(argv=None) -> None:
     args = parser().parse_args(argv)
     common.use_config(args.config)
+    common.use_workflow(args.workflow)
     print(f"kmeans-sweep benchmark, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores")
     for flag, section, _ in ALONE:
         if getattr(args, flag[2:].replace("-", "_")):
@@ -71,7 +85,9 @@ def main(argv=None) -> None:
             return
     result = overhead(args.cores, args.repeats)
     if not args.skip_resampling:
-        resampling_cost(args.cores, args.repeats)
+        resampling_cost(args.cores, args.repeats, loop=result["reference_s"])
+    if args.default_run:
+        return
     incremental(result, args.cores)
     planning()
     fan_out()

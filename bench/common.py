@@ -20,6 +20,16 @@ SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 CONFIG = REPO / "config.yaml"
 
 
+#: the checkout whose Snakefile runs (``--workflow``; by default this one)
+WORKFLOW = REPO
+
+
+def use_workflow(path: Path) -> None:
+    """Time the workflow of another checkout (an earlier commit's worktree, say) instead."""
+    global WORKFLOW
+    WORKFLOW = path.resolve()
+
+
 def use_config(path: Path) -> None:
     """Time ``path`` instead of the repository's config.yaml."""
     global CONFIG
@@ -64,7 +74,8 @@ def timed(cmd, cwd=None, env=None) -> tuple[float, subprocess.CompletedProcess]:
 
 def snakemake(path: Path, *args) -> tuple[float, subprocess.CompletedProcess]:
     """The workflow run in ``path`` with ``args``, timed."""
-    return timed([SNAKEMAKE, "-s", str(REPO / "Snakefile"), "-d", str(path), *args], cwd=path)
+    return timed([SNAKEMAKE, "-s", str(WORKFLOW / "Snakefile"), "-d", str(path), *args],
+                 cwd=path)
 
 
 # --- the fit jobs' logs -----------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Section 2, resampling cost: the default run (resampling on) beside the same run with
-resampling off, alternating; the medians and their ratio; then the CPU time of one resample
-and one split fit on digits and what the defaults cost in all."""
+resampling off, alternating; the medians and their ratio; where the last run's time went
+(every job's start and end, the fit jobs' own timers: bench/timeline.py); then the CPU time
+of one resample and one split fit on digits and what the defaults cost in all."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ import statistics
 import time
 
 from .common import config_path, default_config, snakemake, without_resampling, workdir
+from .timeline import print_timeline
 
 
-def resampling_cost(cores: int, repeats: int) -> None:
+def resampling_cost(cores: int, repeats: int, loop: float | None = None) -> None:
+    """The runs, their medians and ratio (and, given section 1's ``loop`` median, the default
+    run against the plain loop), the last run's timeline, the fit costs."""
     config = default_config()
     res = config.get("resampling", {})
     print(
@@ -20,15 +24,23 @@ def resampling_cost(cores: int, repeats: int) -> None:
         f"{res.get('prediction_strength_splits')}) against resamples: 0, {repeats} runs each"
     )
     times = {"on": [], "off": []}
+    last = None
     for rep in range(repeats):
         for name, cfg in (("off", without_resampling(config)), ("on", config)):
-            path = workdir(cfg)
+            path, started = workdir(cfg), time.time()
             t, _ = snakemake(path, "--cores", str(cores))
             times[name].append(t)
-            shutil.rmtree(path, ignore_errors=True)
+            if last:
+                shutil.rmtree(last[0], ignore_errors=True)
+            last = (path, started, t)
         print(f"   run {rep + 1}: off {times['off'][-1]:6.1f} s   on {times['on'][-1]:6.1f} s")
     on, off = statistics.median(times["on"]), statistics.median(times["off"])
     print(f"   median: off {off:.1f} s, on {on:.1f} s, ratio {on / off:.2f} (target <= 2.0)")
+    if loop:
+        print(f"   the default run against section 1's plain loop ({loop:.1f} s, no resampling, "
+              f"no gap, no pictures): {on / loop:.2f} (issue 29's target 1.2)")
+    print_timeline(*last)
+    shutil.rmtree(last[0], ignore_errors=True)
     resampling_fit_times()
 
 

@@ -136,3 +136,36 @@ def test_every_section_has_one_number_and_the_overview_agrees():
     overview = (REPO / "bench" / "__init__.py").read_text()
     listed = {int(n): m for n, m in re.findall(r"^(\d+)\. [^(]*\((\w+\.py)", overview, re.M)}
     assert listed == headers
+
+
+def test_the_timeline_reads_benchmark_files_and_fit_logs(tmp_path, capsys):
+    """bench/timeline.py: each job ends when its benchmark file was written and starts its
+    seconds earlier; a fit job's own timers and the rest come from its log."""
+    import os
+
+    from bench import timeline
+
+    started = 1_000_000.0
+    for name, seconds, end in (("d/fit_chunk0", 11.5, 13.0), ("d/choose_k", 0.5, 16.0),
+                               ("landing_page", 0.4, 20.0)):
+        tsv = tmp_path / "benchmarks" / f"{name}.tsv"
+        tsv.parent.mkdir(parents=True, exist_ok=True)
+        tsv.write_text(f"s\th:m:s\tmax_rss\n{seconds}\t0:00:01\t100\n")
+        os.utime(tsv, (started + end, started + end))
+    log = tmp_path / "logs" / "d" / "fit_chunk0.log"
+    log.parent.mkdir(parents=True)
+    log.write_text(
+        "x INFO d: 289 fits: 289 computed, 0 from the cache, in 11.31 s (fitting 1.82 s, "
+        "scoring 2.15 s including silhouette distances)\n"
+        "x INFO d: 109 gap statistic fits (109 new, 0 from the cache) in 0.70 s\n"
+        "x INFO d: 852 resampling fits (852 new, 0 from the cache) in 5.22 s\n"
+    )
+    rows = timeline.jobs(tmp_path, started)
+    assert [r[0] for r in rows] == ["d/fit_chunk0", "d/choose_k", "landing_page"]
+    assert rows[0][1:] == pytest.approx((1.5, 13.0)) and rows[1][1:] == pytest.approx((15.5, 16.0))
+    assert timeline.fit_timers(log) == {"fitting": 1.82, "scoring": 2.15, "gap fits": 0.70,
+                                        "resampling fits": 5.22}
+    timeline.print_timeline(tmp_path, started, wall=21.0)
+    out = capsys.readouterr().out
+    assert "resampling fits 5.22, rest 1.61" in out
+    assert "before the first job 1.50 s" in out and "after the last 1.00 s" in out
