@@ -112,7 +112,7 @@ def test_above_max_rows_the_evidence_is_the_fixed_samples_and_equals_the_referen
     wf = Workflow(tmp_path)
     capped = {**RESAMPLING, "max_rows": 100}
     wf.write_config(tiny_config(resampling=capped, fits_per_job=4))
-    wf.run("results/iris/resampling.parquet")
+    wf.run("results/iris/resampling.parquet", "results/iris/fits.parquet")  # not one input
     X = np.load(wf.results("iris", "prepared", "X.npy"))
     table = pd.read_parquet(wf.results("iris", "resampling.parquet"))
     fits = pd.read_parquet(wf.results("iris", "fits.parquet"))

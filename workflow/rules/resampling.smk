@@ -4,8 +4,10 @@
 rule resampling:
     input:
         results=get_chunk_files("resample"),
-        fits=rules.aggregate_fits.output.fits,
-        labels=rules.aggregate_fits.output.labels,
+        # the fit jobs' own rows and labels (for the best fit at each k), not aggregate_fits'
+        # tables: this step starts as soon as the fit jobs end, beside aggregate_fits
+        fits=get_chunk_files("fits"),
+        labels=get_chunk_files("labels"),
     output:
         table="results/{dataset}/resampling.parquet",
         csv="results/{dataset}/resampling.csv",
@@ -32,5 +34,7 @@ rule resampling:
         code=step_code("resampling"),
         settings=RESAMPLING,
         ks=SWEEP["k"],
+        init_order=SWEEP["init"],
+        algorithm_order=SWEEP["algorithm"],
     script:
         "../scripts/resampling.py"

@@ -1,5 +1,6 @@
 """rules/resampling.smk: the resampling evidence's tables from the fit jobs' results
-(consensus, PAC against the null, prediction strength, cluster stability per k)."""
+(consensus, PAC against the null, prediction strength, cluster stability per k), read
+straight from the fit jobs' files so that it runs beside aggregate_fits."""
 
 from __future__ import annotations
 
@@ -22,13 +23,15 @@ def resampling(input, output, params, wildcards):
     from ..choose.resampling.results import resampling_tables
     from ..jobs.resample_items import evidence_size, valid_ks
     from ..tables import render
+    from ..tables.aggregate import combine_fits
 
     dataset, settings = wildcards.dataset, params.settings
-    fits = pd.read_parquet(input.fits)
+    fits = combine_fits([pd.read_parquet(p) for p in input.fits], params.init_order,
+                        params.algorithm_order)
     n = int(fits["n_samples"].iloc[0])
     ks = valid_ks(params.ks, evidence_size(n, settings), settings["fraction"])
-    tables = resampling_tables(list(input.results), _best_labels(fits, input.labels, ks), n, ks,
-                               settings)
+    best = _best_labels(fits, list(input.labels), ks)
+    tables = resampling_tables(list(input.results), best, n, ks, settings)
     table = published.resampling_table(tables["resampling"], tables["references"], dataset,
                                        settings)
     table["beats_null"] = picks.beats_null(table)
@@ -46,12 +49,13 @@ def resampling(input, output, params, wildcards):
     return table
 
 
-def _best_labels(fits, labels_path, ks) -> dict:
-    """{k: labels of the best fit at k}: the fit every other picture shows for that k."""
+def _best_labels(fits, label_paths, ks) -> dict:
+    """{k: labels of the best fit at k}: the fit every other picture shows for that k, read
+    from the fit jobs' label files."""
     from ..choose.choose_k import best_keys
     from ..tables import methods
 
     keys = best_keys(methods.view(fits), ks)
     wanted = [methods.fit_of(*key) for key in keys]
-    labels = methods.labels_view(io.read_labels([labels_path], wanted), methods.named(fits))
+    labels = methods.labels_view(io.read_labels(label_paths, wanted), methods.named(fits))
     return {key[0]: np.asarray(labels[key], dtype=np.int64) for key in keys}
