@@ -39,7 +39,7 @@ def resampling_cost(cores: int, repeats: int, loop: float | None = None) -> None
     if loop:
         print(f"   the default run against section 1's plain loop ({loop:.1f} s, no resampling, "
               f"no gap, no pictures): {on / loop:.2f} (issue 29's target 1.2)")
-    print_timeline(*last)
+    print_timeline(*last, cores=cores, loop=loop)
     shutil.rmtree(last[0], ignore_errors=True)
     resampling_fit_times()
 

@@ -150,7 +150,7 @@ def test_the_timeline_reads_benchmark_files_and_fit_logs(tmp_path, capsys):
                                ("landing_page", 0.4, 20.0)):
         tsv = tmp_path / "benchmarks" / f"{name}.tsv"
         tsv.parent.mkdir(parents=True, exist_ok=True)
-        tsv.write_text(f"s\th:m:s\tmax_rss\n{seconds}\t0:00:01\t100\n")
+        tsv.write_text(f"s\th:m:s\tmax_rss\tcpu_time\n{seconds}\t0:00:01\t100\t{seconds}\n")
         os.utime(tsv, (started + end, started + end))
     log = tmp_path / "logs" / "d" / "fit_chunk0.log"
     log.parent.mkdir(parents=True)
@@ -162,10 +162,13 @@ def test_the_timeline_reads_benchmark_files_and_fit_logs(tmp_path, capsys):
     )
     rows = timeline.jobs(tmp_path, started)
     assert [r[0] for r in rows] == ["d/fit_chunk0", "d/choose_k", "landing_page"]
-    assert rows[0][1:] == pytest.approx((1.5, 13.0)) and rows[1][1:] == pytest.approx((15.5, 16.0))
+    assert rows[0][1:] == pytest.approx((1.5, 13.0, 11.5))
+    assert rows[1][1:] == pytest.approx((15.5, 16.0, 0.5))
     assert timeline.fit_timers(log) == {"fitting": 1.82, "scoring": 2.15, "gap fits": 0.70,
                                         "resampling fits": 5.22}
-    timeline.print_timeline(tmp_path, started, wall=21.0)
+    timeline.print_timeline(tmp_path, started, wall=21.0, cores=2, loop=10.0)
     out = capsys.readouterr().out
     assert "resampling fits 5.22, rest 1.61" in out
     assert "before the first job 1.50 s" in out and "after the last 1.00 s" in out
+    assert "12.4 s in all, on 2 cores: no schedule of these jobs ends before 1.5 + 12.4 / 2 = " \
+        "7.7 s, 0.77 x the loop" in out

@@ -18,6 +18,8 @@ rule aggregate_fits:
         gap="results/{dataset}/gap.parquet",
     log:
         "logs/{dataset}/aggregate_fits.log",
+    benchmark:
+        "benchmarks/{dataset}/aggregate_fits.tsv"
     conda:
         "../envs/kmeans-sweep.yaml"
     params:

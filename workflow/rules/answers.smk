@@ -14,6 +14,8 @@ rule landing_page:
         rst="results/report/landing.rst",
     log:
         "logs/landing_page.log",
+    benchmark:
+        "benchmarks/landing_page.tsv"
     conda:
         "../envs/kmeans-sweep.yaml"
     params:

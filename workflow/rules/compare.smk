@@ -25,6 +25,8 @@ rule compare_algorithms:
         ),
     log:
         "logs/{dataset}/compare_algorithms.log",
+    benchmark:
+        "benchmarks/{dataset}/compare_algorithms.tsv"
     conda:
         "../envs/kmeans-sweep.yaml"
     params:
