@@ -105,11 +105,11 @@ def test_pairs_in_any_order_count_the_same():
     """Sorted pairs (every list here) take the repeat path, others np.take: the same counts."""
     n = 40
     i, j = cs.pair_sample(n, 300, seed=3)
-    assert cs.PairConsensus(i, j, n)._runs is not None
+    assert cs.PairConsensus(i, j, n).runs is not None
     draws = list(random_draws(n, 4, 8, seed=4, fraction=0.6))
     order = np.random.default_rng(5).permutation(len(i))
     shuffled = cs.PairConsensus(i[order], j[order], n)
-    assert shuffled._runs is None
+    assert shuffled.runs is None
     for rows, labels in draws:
         shuffled.add(rows, labels)
     assert np.array_equal(shuffled.values(), cs.consensus(i, j, n, draws)[order])

@@ -15,7 +15,7 @@ from ...fit.resample import evidence_rows, subsample
 from ...jobs.resample_items import valid_ks
 from ...jobs.resample_runner import read_results
 from . import tables as rt
-from .consensus import PairConsensus, co_drawn, n_pairs, pair_sample
+from .consensus import PairConsensus, co_drawn, n_pairs, pair_runs, pair_sample
 
 MATRIX_ROWS = 300  # rows of the consensus matrices kept for the heatmaps (a fixed sample)
 MATRIX_TAG = 0x4D58  # "MX": the stream of that sample
@@ -75,16 +75,16 @@ def _tables(result_paths, best: dict, n: int, ks, settings: dict) -> dict:
     draws = Draws(result_paths, n, settings)
     ks = valid_ks(ks, n, settings["fraction"])
     seed, window = settings["seed"], tuple(settings["pac_window"])
-    i, j = pair_sample(n, settings["pairs"], seed)
+    i, j = (a.astype(np.intp) for a in pair_sample(n, settings["pairs"], seed))  # once
     every = n_pairs(n) <= settings["pairs"]
-    drawn = co_drawn(i, j, n, draws.rows)
+    drawn, runs = co_drawn(i, j, n, draws.rows), pair_runs(i, n)
     data = {
         k: rt.data_k(k, i, j, n, draws(DATA, k), window=window, every_pair=every, drawn=drawn,
-                     best=best[k], max_pairs=settings["pairs"], seed=seed)
+                     best=best[k], max_pairs=settings["pairs"], seed=seed, runs=runs)
         for k in ks
     }
     refs = {
-        (k, b): rt.reference_pac(i, j, n, draws(b, k), window, drawn)
+        (k, b): rt.reference_pac(i, j, n, draws(b, k), window, drawn, runs)
         for b in range(settings["null_references"])
         for k in ks
     }

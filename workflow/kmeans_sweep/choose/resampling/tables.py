@@ -27,12 +27,13 @@ ITEM_COLUMNS = ["k", "row", "cluster", "item_consensus", "partners", "every_part
 
 
 def data_k(k, i, j, n, draws, *, window, every_pair, drawn=None, best=None, max_pairs=None,
-           item_rows=1000, item_partners=100, seed=0) -> dict:
+           item_rows=1000, item_partners=100, seed=0, runs=None) -> dict:
     """The data's statistics at k: ``summary`` (PAC, areas, CDF over the pairs (i, j);
-    ``drawn``: their co-drawn counts, if known) and, given the best labelling ``best`` (n
+    ``drawn``: their co-drawn counts, ``runs``: consensus.pair_runs(i, n), if known) and,
+    given the best labelling ``best`` (n
     labels), its ``clusters`` and ``items`` tables, over the pairs inside its clusters (all of
     them up to ``max_pairs``, default len(i), else ``item_rows`` x ``item_partners``)."""
-    acc = PairConsensus(i, j, n, drawn)
+    acc = PairConsensus(i, j, n, drawn, runs)
     best = None if best is None else np.asarray(best, dtype=np.int64)
     boot = cl.ClusterBoot(best) if best is not None else None
     inside = None if best is None else _inside(best, max_pairs or len(i), item_rows,
@@ -85,9 +86,9 @@ def _items(k, best, inside) -> pd.DataFrame:
     }, columns=ITEM_COLUMNS)
 
 
-def reference_pac(i, j, n, draws, window, drawn=None) -> float:
+def reference_pac(i, j, n, draws, window, drawn=None, runs=None) -> float:
     """PAC of one null reference at one k, over the same pairs."""
-    acc = PairConsensus(i, j, n, drawn)
+    acc = PairConsensus(i, j, n, drawn, runs)
     for rows, labels in draws:
         acc.add(rows, labels)
     return pac(acc.values(), window)
