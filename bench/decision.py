@@ -101,9 +101,11 @@ def _resampling(name, folder, plan, ks) -> None:
                 item_consensus=folder / "item_consensus.parquet",
                 matrices=folder / "consensus_sample.npz")
     inputs = names(results=[str(folder / "fits" / "chunk0.resample.npz")],
-                   fits=folder / "fits.parquet", labels=folder / "labels.parquet")
-    resampling(inputs, out, names(settings=copy.deepcopy(settings), ks=list(ks)),
-               names(dataset=name))
+                   fits=[str(folder / "fits" / "chunk0.fits.parquet")],
+                   labels=[str(folder / "fits" / "chunk0.labels.parquet")])
+    params = names(settings=copy.deepcopy(settings), ks=list(ks), init_order=plan["inits"],
+                   algorithm_order=plan["algorithms"])
+    resampling(inputs, out, params, names(dataset=name))
 
 
 def _choose(name, folder, with_resampling: bool):
