@@ -30,9 +30,9 @@ def data_k(k, i, j, n, draws, *, window, every_pair, drawn=None, best=None, max_
            item_rows=1000, item_partners=100, seed=0, runs=None) -> dict:
     """The data's statistics at k: ``summary`` (PAC, areas, CDF over the pairs (i, j);
     ``drawn``: their co-drawn counts, ``runs``: consensus.pair_runs(i, n), if known) and,
-    given the best labelling ``best`` (n
-    labels), its ``clusters`` and ``items`` tables, over the pairs inside its clusters (all of
-    them up to ``max_pairs``, default len(i), else ``item_rows`` x ``item_partners``)."""
+    given the best labelling ``best`` (n labels), its ``clusters`` and ``items`` tables, over
+    the pairs inside its clusters (all of them up to ``max_pairs``, default len(i), else
+    ``item_rows`` x ``item_partners``)."""
     acc = PairConsensus(i, j, n, drawn, runs)
     best = None if best is None else np.asarray(best, dtype=np.int64)
     boot = cl.ClusterBoot(best) if best is not None else None
