@@ -146,3 +146,20 @@ def test_the_side_adapters_may_not_reach_into_the_pipeline(toy):
     (toy / "data" / "load.py").write_text("")
     bad = upward_imports(graph(toy))
     assert bad == ["kmeans_sweep.runtime.ctrl_c imports kmeans_sweep.data.load"]
+
+
+def test_imports_are_read_again_when_a_file_changes(tmp_path):
+    """imports_of parses each file once per process, and again once it changes (mtime, size)."""
+    import os
+
+    root = tmp_path / "kmeans_sweep"
+    root.mkdir()
+    for name in ("__init__.py", "b.py", "c.py"):
+        (root / name).write_text("")
+    a = root / "a.py"
+    a.write_text("from . import b\n")
+    assert imports_of(a, root) == {"kmeans_sweep.b"}
+    assert imports_of(a, root) == {"kmeans_sweep.b"}  # from the memo
+    a.write_text("from . import b, c\n")
+    os.utime(a, ns=(a.stat().st_atime_ns, a.stat().st_mtime_ns + 10**9))
+    assert imports_of(a, root) == {"kmeans_sweep.b", "kmeans_sweep.c"}
