@@ -13,23 +13,16 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from .data.errors import DataError
 from .data.load import builtin_shape, check_spec_keys, is_file_source
+from .definitions import schema
 
-SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "config.schema.yaml"
 REPO_CONFIG = Path(__file__).resolve().parents[2] / "config.yaml"
 INSPECT_CACHE = Path(".snakemake") / "kmeans-sweep" / "inspect"
 
 
 class ConfigError(ValueError):
     """The config cannot be used; the message is one line naming the key."""
-
-
-def _schema() -> dict:
-    with open(SCHEMA_PATH) as fh:
-        return yaml.safe_load(fh)
 
 
 def _path_of(error) -> str:
@@ -49,7 +42,7 @@ def schema_error(config) -> str | None:
     if not isinstance(config, dict):
         kind = type(config).__name__
         return f"(top level): the config must be a mapping of keys to values, not {kind}"
-    validator = jsonschema.Draft202012Validator(_schema())
+    validator = jsonschema.Draft202012Validator(schema())
     errors = sorted(validator.iter_errors(config), key=lambda e: (list(e.absolute_path), e.message))
     if not errors:
         return None
@@ -70,7 +63,7 @@ def schema_error(config) -> str | None:
 def fill_defaults(config: dict) -> dict:
     """Fill schema defaults (only used by tests and tools; the Snakefile uses
     ``snakemake.utils.validate(..., set_default=True)``)."""
-    schema = _schema()
+    tree = schema()
 
     def fill(node, sub):
         for key, prop in sub.get("properties", {}).items():
@@ -81,9 +74,9 @@ def fill_defaults(config: dict) -> dict:
             if isinstance(node.get(key), dict) and prop.get("type") == "object":
                 fill(node[key], prop)
 
-    fill(config, schema)
+    fill(config, tree)
     for spec in config["datasets"].values():
-        fill(spec, schema["$defs"]["dataset"])
+        fill(spec, tree["$defs"]["dataset"])
     return config
 
 

@@ -7,6 +7,7 @@ the phrases of the elements their plot draws (tests/plots/test_plots.py checks i
 
 from __future__ import annotations
 
+import copy
 from functools import cache
 from pathlib import Path
 
@@ -20,14 +21,25 @@ SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "config.schema.y
 
 
 @cache
+def _schema() -> dict:
+    import yaml
+
+    with open(SCHEMA_PATH) as fh:  # libyaml's loader where PyYAML has it (10 x faster)
+        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def schema() -> dict:
+    """The config schema, read once per process; a copy, free to change."""
+    return copy.deepcopy(_schema())
+
+
+@cache
 def schema_defaults(section: str) -> dict:
     """The config schema's defaults of one section (``resampling``, ...): the one place
     they are written."""
-    import yaml
-
-    with open(SCHEMA_PATH) as fh:
-        props = yaml.safe_load(fh)["properties"][section]["properties"]
-    return {key: prop["default"] for key, prop in props.items() if "default" in prop}
+    props = _schema()["properties"][section]["properties"]
+    return {key: copy.deepcopy(prop["default"]) for key, prop in props.items()
+            if "default" in prop}
 
 #: The fit each criterion is scored on at a given k, and the fit a picture shows for a k.
 BEST_FIT = "best fit (lowest inertia over every init and seed)"
