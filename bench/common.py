@@ -81,16 +81,18 @@ def snakemake(path: Path, *args) -> tuple[float, subprocess.CompletedProcess]:
 # --- the fit jobs' logs -----------------------------------------------------------------------
 
 
+#: a fit job's closing line on its sweep fits: computed, from the cache, fitting and scoring s
+FIT_LINE = re.compile(
+    r"(\d+) computed, (\d+) from the cache, in [\d.]+ s \(fitting ([\d.]+) s, scoring ([\d.]+) s"
+)
+
+
 def fit_counts(path: Path) -> tuple[int, int, float, float]:
     """Fits computed, fits from the cache, fitting and scoring seconds: the fit jobs' logs."""
     computed = cached = 0
     fit_s = score_s = 0.0
-    pat = re.compile(
-        r"(\d+) computed, (\d+) from the cache, in [\d.]+ s "
-        r"\(fitting ([\d.]+) s, scoring ([\d.]+) s"
-    )
     for log in path.glob("logs/*/fit_chunk*.log"):
-        for m in pat.finditer(log.read_text()):
+        for m in FIT_LINE.finditer(log.read_text()):
             computed += int(m.group(1))
             cached += int(m.group(2))
             fit_s += float(m.group(3))

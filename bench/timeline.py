@@ -7,9 +7,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .common import benchmark_row
+from .common import FIT_LINE, benchmark_row
 
-_FITS = re.compile(r"\d+ fits: .*? in ([\d.]+) s \(fitting ([\d.]+) s, scoring ([\d.]+) s")
 _GAP = re.compile(r"gap statistic fits \(.*?\) in ([\d.]+) s")
 _RESAMPLE = re.compile(r"resampling fits \(.*?\) in ([\d.]+) s")
 
@@ -31,8 +30,8 @@ def fit_timers(log: Path) -> dict[str, float]:
     """A fit job's own timers (seconds): fitting, scoring, gap fits, resampling fits."""
     text = log.read_text()
     out = {}
-    if m := _FITS.search(text):
-        out.update(fitting=float(m.group(2)), scoring=float(m.group(3)))
+    if m := FIT_LINE.search(text):
+        out.update(fitting=float(m.group(3)), scoring=float(m.group(4)))
     if m := _GAP.search(text):
         out["gap fits"] = float(m.group(1))
     if m := _RESAMPLE.search(text):

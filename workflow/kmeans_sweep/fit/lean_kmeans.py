@@ -22,13 +22,19 @@ import numpy as np
 
 def applies(model, X) -> bool:
     """Whether :func:`fit` reproduces ``model.fit(X)`` here (else it calls it)."""
+    return _params(model, X) is not None
+
+
+def _params(model, X) -> dict | None:
+    """The estimator's parameters (read once: ``get_params`` inspects the signature every
+    call) when :func:`fit` reproduces ``model.fit(X)``, else None."""
     from sklearn.cluster import KMeans
 
     if type(model) is not KMeans or type(X) is not np.ndarray:
-        return False
+        return None
     p = model.get_params()
     init = p["init"]
-    return (
+    ok = (
         X.dtype == np.float64
         and X.ndim == 2
         and X.shape[0] >= p["n_clusters"]
@@ -38,17 +44,18 @@ def applies(model, X) -> bool:
         and not p["verbose"]
         and (isinstance(init, np.ndarray) or init in ("k-means++", "random"))
     )
+    return p if ok else None
 
 
 def fit(model, X):
     """``model.fit(X)``, bit for bit; without scikit-learn's overhead where :func:`applies`."""
-    if not applies(model, X):
+    p = _params(model, X)
+    if p is None:
         return model.fit(X)
     from sklearn.cluster._kmeans import _is_same_clustering, _kmeans_single_lloyd, _tolerance
     from sklearn.utils import check_random_state
     from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
 
-    p = model.get_params()
     k = p["n_clusters"]
     X = np.array(X, dtype=np.float64, order="C", copy=True)
     tol = _tolerance(X, p["tol"])  # of X before centring, as KMeans._check_params_vs_input
@@ -67,7 +74,7 @@ def fit(model, X):
         )
         if best is None or (inertia < best[1] and not _is_same_clustering(labels, best[0], k)):
             best = (labels, inertia, found, n_iter)
-    return _fitted(model, X.shape[1], mean, *best)
+    return _fitted(model, k, X.shape[1], mean, *best)
 
 
 def _initial(X, k, start, mean, norms, weight, random_state) -> np.ndarray:
@@ -115,12 +122,11 @@ def _squared_distances(A, X, norms) -> np.ndarray:
     return out
 
 
-def _fitted(model, n_features, mean, labels, inertia, centres, n_iter):
+def _fitted(model, k, n_features, mean, labels, inertia, centres, n_iter):
     """Set the attributes ``KMeans.fit`` sets, and warn as it warns."""
     from sklearn.exceptions import ConvergenceWarning
 
     centres += mean
-    k = model.get_params()["n_clusters"]
     distinct = len(set(labels))
     if distinct < k:
         warnings.warn(
